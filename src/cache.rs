@@ -1,0 +1,1317 @@
+//! The credential cache: one 0600 JSON file per key in a 0700 folder, atomic writes, and a
+//! cross-process lock per key around "check, call STS, write".
+//!
+//! It wraps the STS calls the way aws-vault's CachedSessionProvider does: `get_or_fetch` returns
+//! cached credentials while they stay valid beyond the refresh window, and otherwise calls
+//! `fetch` once, however many runas processes ask at the same moment.
+//!
+//! Layout of the folder, every name derived from the key's hash so no profile name reaches a path:
+//!
+//! ```text
+//! <sha256-hex>.json                 the entry: {"version":1,"written_at_ms":…,"credentials":{…}}
+//! <sha256-hex>.lock                 flock(2) target, left in place (see `KeyLock`)
+//! <sha256-hex>.<pid>-<n>-<n>.tmp    a write in progress, renamed over the entry when complete
+//! ```
+
+use crate::credentials::Credentials;
+use crate::{EnvMap, Error, Result};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::fs::{self, DirBuilder, File, OpenOptions, TryLockError};
+use std::io::{self, Read, Write};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// Version of the entry file format. A file with any other version is a miss and gets replaced,
+/// so changing the format never needs a migration.
+const FORMAT_VERSION: u64 = 1;
+
+/// Entries are a few hundred bytes; anything much larger is not ours and is not read whole.
+const MAX_ENTRY_BYTES: u64 = 64 * 1024;
+
+/// How long to wait for another runas before saying so on stderr: long enough that a normal
+/// STS round trip never triggers it, short enough that a user staring at a pause learns why.
+const WAIT_NOTICE_AFTER: Duration = Duration::from_secs(1);
+
+/// Where the cache lives: `RUNAS_CACHE_DIR`, else `$XDG_CACHE_HOME/runas`, else the platform's
+/// per-user cache folder under `$HOME`. `None` when none of these is set (no cache then).
+///
+/// Empty values count as unset, and a relative `XDG_CACHE_HOME` is ignored as the XDG Base
+/// Directory spec asks; `RUNAS_CACHE_DIR` is taken as given since the user chose it explicitly.
+pub fn cache_dir(env: &EnvMap) -> Option<PathBuf> {
+    let var = |name: &str| env.get(name).map(String::as_str).filter(|v| !v.is_empty());
+    if let Some(dir) = var("RUNAS_CACHE_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    if let Some(xdg) = var("XDG_CACHE_HOME").map(Path::new).filter(|p| p.is_absolute()) {
+        return Some(xdg.join("runas"));
+    }
+    // A relative HOME would put the cache wherever the shell happens to be: better no cache.
+    let home = Path::new(var("HOME")?);
+    if !home.is_absolute() {
+        return None;
+    }
+    Some(if cfg!(target_os = "macos") {
+        home.join("Library/Caches/runas")
+    } else {
+        home.join(".cache/runas")
+    })
+}
+
+/// Identifies one cached credential: a SHA-256 over the kind and the ordered parts that decide
+/// what STS would return (source access key id, MFA serial, role ARN, external id, session
+/// name, duration…). Only the hex digest is kept; it names the files.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CacheKey {
+    hex: String,
+}
+
+impl CacheKey {
+    /// `kind` is e.g. `"session"` or `"role"`; any part may be empty.
+    pub fn new(kind: &str, parts: &[&str]) -> Self {
+        // Each field is length-prefixed, so moving a boundary (["ab","c"] vs ["a","bc"]) or an
+        // empty part changes the input, and a domain tag keeps these hashes apart from any other.
+        let mut hasher = Sha256::new();
+        hasher.update(b"runas-cache-key-v1\0");
+        for field in std::iter::once(kind).chain(parts.iter().copied()) {
+            hasher.update((field.len() as u64).to_be_bytes());
+            hasher.update(field.as_bytes());
+        }
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut hex = String::with_capacity(64);
+        for byte in hasher.finalize() {
+            hex.push(char::from(DIGITS[usize::from(byte >> 4)]));
+            hex.push(char::from(DIGITS[usize::from(byte & 0xf)]));
+        }
+        CacheKey { hex }
+    }
+
+    /// The lowercase hex SHA-256: 64 characters, safe as a file name.
+    pub fn hex(&self) -> &str {
+        &self.hex
+    }
+}
+
+/// A cache folder and the rules for using it. `new` does no I/O: the folder is created on the
+/// first write, so a warm `get` costs one open and one read.
+#[derive(Debug, Clone)]
+pub struct Cache {
+    dir: PathBuf,
+    window: Duration,
+    lock_wait: Duration,
+}
+
+impl Cache {
+    /// Default refresh window: credentials with less than this left count as expired, so a
+    /// command started now does not fail halfway through with an expired token.
+    pub const DEFAULT_WINDOW: Duration = Duration::from_secs(5 * 60);
+
+    /// Default bound on waiting for another runas's lock. Long, because that process may be
+    /// waiting for a human to type an MFA code.
+    pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(120);
+
+    pub fn new(dir: impl Into<PathBuf>, window: Duration) -> Self {
+        Cache {
+            dir: dir.into(),
+            window,
+            lock_wait: Self::DEFAULT_LOCK_WAIT,
+        }
+    }
+
+    /// Sets how long `get_or_fetch` waits for another process's lock before giving up.
+    pub fn with_lock_wait(mut self, lock_wait: Duration) -> Self {
+        self.lock_wait = lock_wait;
+        self
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn window(&self) -> Duration {
+        self.window
+    }
+
+    pub fn lock_wait(&self) -> Duration {
+        self.lock_wait
+    }
+
+    /// The entry file for `key` (it may not exist).
+    pub fn entry_path(&self, key: &CacheKey) -> PathBuf {
+        self.dir.join(format!("{}.json", key.hex))
+    }
+
+    /// The lock file for `key`, next to its entry.
+    pub fn lock_path(&self, key: &CacheKey) -> PathBuf {
+        self.dir.join(format!("{}.lock", key.hex))
+    }
+
+    /// Cached credentials for `key` that stay valid beyond the refresh window, or `None`.
+    /// Takes no lock: writes are atomic renames, so this sees the old file or the new one.
+    /// Anything wrong with the file is a miss; an unsafe file is also reported on stderr.
+    pub fn get(&self, key: &CacheKey) -> Option<Credentials> {
+        match self.lookup(key, SystemTime::now()) {
+            Ok(entry) => Some(entry.credentials),
+            Err(_) => None,
+        }
+    }
+
+    /// Cached credentials for `key` if valid, otherwise `fetch`ed ones, written to the cache.
+    ///
+    /// With `refresh`, a cached entry is used only if another process wrote it after this call
+    /// began (so many parallel `--refresh` calls still make one STS call). `fetch` errors are
+    /// returned unchanged and nothing is written. A cache that cannot be written is reported
+    /// on stderr and the fetched credentials are returned anyway. The only error of the
+    /// cache's own is giving up on another runas's lock after `lock_wait`.
+    pub fn get_or_fetch(
+        &self,
+        key: &CacheKey,
+        refresh: bool,
+        fetch: impl FnOnce() -> Result<Credentials>,
+    ) -> Result<Credentials> {
+        self.get_or_fetch_with(key, refresh, fetch, write_and_sync)
+    }
+
+    /// `get_or_fetch` with the step that fills the temporary file passed in: the seam through
+    /// which tests make a write fail (as a full disk would) even when running as root.
+    fn get_or_fetch_with(
+        &self,
+        key: &CacheKey,
+        refresh: bool,
+        fetch: impl FnOnce() -> Result<Credentials>,
+        fill: Fill,
+    ) -> Result<Credentials> {
+        let began_ms = epoch_ms(SystemTime::now());
+        if !refresh && let Some(hit) = self.get(key) {
+            return Ok(hit);
+        }
+
+        let Some(_lock) = self.lock(key)? else {
+            // Already warned: the folder or its lock file cannot be made, so a write would fail too.
+            return fetch();
+        };
+
+        // Another process may have filled the entry while we waited for the lock. Under
+        // `refresh` only an entry written after this call began counts: that one is as fresh
+        // as what we would fetch ourselves. Strictly after, so an entry from the same
+        // millisecond is fetched again rather than returned when the user asked for new ones.
+        if let Ok(entry) = self.lookup(key, SystemTime::now())
+            && (!refresh || entry.written_at_ms > began_ms)
+        {
+            return Ok(entry.credentials);
+        }
+
+        let credentials = fetch()?;
+        // Long-term keys (no expiration) are never cached: they already live in the
+        // credentials file, and a copy here would outlive their rotation.
+        if credentials.expiration.is_some()
+            && let Err(e) = self.store(key, &credentials, fill)
+        {
+            crate::warn(format_args!(
+                "could not write the cache file {}: {e}; the credentials are used but not cached",
+                self.entry_path(key).display()
+            ));
+        }
+        Ok(credentials)
+    }
+
+    /// Removes the entry for `key`; true if there was one. Its lock file stays: removing it
+    /// could let a process that is waiting on the old file and one that opens a new file both
+    /// think they hold the lock.
+    pub fn remove(&self, key: &CacheKey) -> Result<bool> {
+        let path = self.entry_path(key);
+        match fs::remove_file(&path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(Error::Cache {
+                path,
+                problem: format!("cannot remove it: {e}; check the permissions of its folder"),
+            }),
+        }
+    }
+
+    /// Removes every entry, lock and leftover temporary file runas made in the cache folder
+    /// (recognised by name; other files are left alone) and returns how many entries went.
+    /// A missing folder is an empty cache. Keeps going past a file it cannot remove and then
+    /// reports the first such failure. A runas holding a lock at that moment keeps it on the
+    /// removed file, so one started meanwhile may call STS once more: harmless.
+    pub fn clear(&self) -> Result<usize> {
+        let listing = match fs::read_dir(&self.dir) {
+            Ok(listing) => listing,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => {
+                return Err(Error::Cache {
+                    path: self.dir.clone(),
+                    problem: format!("cannot list it: {e}; check that it is a readable folder"),
+                });
+            }
+        };
+        let mut removed = 0;
+        let mut first_failure = None;
+        for item in listing.flatten() {
+            let name = item.file_name();
+            let Some(kind) = name.to_str().and_then(file_kind) else {
+                continue;
+            };
+            let path = item.path();
+            match fs::remove_file(&path) {
+                Ok(()) => removed += usize::from(kind == FileKind::Entry),
+                // Gone already: another runas cleared or renamed it meanwhile.
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    first_failure.get_or_insert(Error::Cache {
+                        path,
+                        problem: format!("cannot remove it: {e}; check the permissions of its folder"),
+                    });
+                }
+            }
+        }
+        match first_failure {
+            Some(e) => Err(e),
+            None => Ok(removed),
+        }
+    }
+
+    /// Reads the entry for `key` and checks it is safe, well-formed and valid beyond the
+    /// window at `now`. The `Miss` says why not; every miss is the same to callers.
+    fn lookup(&self, key: &CacheKey, now: SystemTime) -> Result<Entry, Miss> {
+        let path = self.entry_path(key);
+        let entry = match read_entry(&path) {
+            Ok(entry) => entry,
+            Err(Miss::Refused(refusal)) => {
+                warn_refused_once(&path, refusal);
+                return Err(Miss::Refused(refusal));
+            }
+            Err(miss) => return Err(miss),
+        };
+        if !entry.credentials.valid_for(self.window, now) {
+            return Err(Miss::Expired);
+        }
+        Ok(entry)
+    }
+
+    /// Makes the folder if needed and takes the lock for `key`, polling so the wait is bounded.
+    /// `Ok(None)`: the cache cannot be used at all (warned). `Err`: another runas kept the lock.
+    fn lock(&self, key: &CacheKey) -> Result<Option<KeyLock>> {
+        // Recursive so a fresh $HOME/.cache is made too; parents get 0700 as well, which is
+        // what the XDG spec asks of the cache home.
+        if let Err(e) = DirBuilder::new().recursive(true).mode(0o700).create(&self.dir) {
+            crate::warn(format_args!(
+                "cannot create the cache folder {}: {e}; going on without the cache",
+                self.dir.display()
+            ));
+            return Ok(None);
+        }
+        let path = self.lock_path(key);
+        let file = match OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&path)
+        {
+            Ok(file) => file,
+            Err(e) => {
+                crate::warn(format_args!(
+                    "cannot open the cache lock {}: {e}; going on without the cache",
+                    path.display()
+                ));
+                return Ok(None);
+            }
+        };
+
+        let started = Instant::now();
+        let deadline = started + self.lock_wait;
+        let mut pause = Duration::from_millis(5);
+        let mut told = false;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(Some(KeyLock { file: Some(file) })),
+                Err(TryLockError::WouldBlock) => {}
+                Err(TryLockError::Error(e)) => {
+                    // Some network filesystems have no flock. The cache still works, only
+                    // parallel runs may each call STS.
+                    crate::warn(format_args!(
+                        "cannot lock {}: {e}; going on without the lock",
+                        path.display()
+                    ));
+                    return Ok(Some(KeyLock { file: None }));
+                }
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(Error::Cache {
+                    path,
+                    problem: format!(
+                        "another runas has held this lock for over {} (it may be waiting for an MFA \
+                         code); finish or stop that runas, then try again",
+                        humantime::format_duration(self.lock_wait)
+                    ),
+                });
+            }
+            if !told && now - started >= WAIT_NOTICE_AFTER {
+                told = true;
+                crate::warn(format_args!(
+                    "waiting for another runas to get these credentials (it may be asking for an \
+                     MFA code); lock {}",
+                    path.display()
+                ));
+            }
+            std::thread::sleep(pause.min(deadline - now));
+            pause = (pause * 2).min(Duration::from_millis(100));
+        }
+    }
+
+    /// Writes `credentials` as the entry for `key`, atomically.
+    fn store(&self, key: &CacheKey, credentials: &Credentials, fill: Fill) -> io::Result<()> {
+        let entry = EntryRef {
+            version: FORMAT_VERSION,
+            written_at_ms: epoch_ms(SystemTime::now()),
+            credentials,
+        };
+        let mut bytes = serde_json::to_vec(&entry)?;
+        bytes.push(b'\n');
+        let temp = self.dir.join(temp_name(key));
+        write_atomically(&self.dir, &temp, &self.entry_path(key), &bytes, fill)
+    }
+}
+
+/// Holds the per-key flock until dropped (closing the file releases it too, and the kernel
+/// releases it if the process dies, so a crash never leaves the key locked). `file` is `None`
+/// when the filesystem cannot lock and we go on without.
+struct KeyLock {
+    file: Option<File>,
+}
+
+impl Drop for KeyLock {
+    fn drop(&mut self) {
+        if let Some(file) = &self.file {
+            let _ = file.unlock();
+        }
+    }
+}
+
+/// The entry file as written.
+#[derive(Serialize)]
+struct EntryRef<'a> {
+    version: u64,
+    written_at_ms: u64,
+    credentials: &'a Credentials,
+}
+
+/// The entry file as read.
+#[derive(Debug, Deserialize)]
+struct Entry {
+    written_at_ms: u64,
+    credentials: Credentials,
+}
+
+/// Only the version, read first so a file of another version is told apart from a corrupt one.
+#[derive(Deserialize)]
+struct Versioned {
+    version: u64,
+}
+
+/// Why the cache had nothing usable. Callers treat every case as a miss; tests look at which.
+#[derive(Debug)]
+enum Miss {
+    Absent,
+    Unreadable(#[allow(dead_code, reason = "shown by Debug when a test fails")] io::Error),
+    NotAFile,
+    TooLarge,
+    Corrupt(#[allow(dead_code, reason = "shown by Debug when a test fails")] String),
+    WrongVersion(#[allow(dead_code, reason = "shown by Debug when a test fails")] u64),
+    /// Parsed, but not what runas writes (no expiration, empty keys).
+    WrongShape,
+    Expired,
+    Refused(Refusal),
+}
+
+/// Why a cache file was not trusted. Whoever could write it could hand us their credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    OthersCanWrite { mode: u32 },
+    OwnedByOther { uid: u32 },
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::OthersCanWrite { mode } => write!(
+                f,
+                "other users can write it (mode {:03o}); it is ignored and will be replaced by a \
+                 0600 file on the next fetch",
+                mode & 0o777
+            ),
+            Refusal::OwnedByOther { uid } => write!(
+                f,
+                "it belongs to uid {uid}, not to you; it is ignored and will be replaced on the next fetch"
+            ),
+        }
+    }
+}
+
+/// One open and one read. Mode and owner come from the opened file (fstat), so a file swapped
+/// between a check and the open cannot slip through.
+fn read_entry(path: &Path) -> Result<Entry, Miss> {
+    let file = OpenOptions::new()
+        .read(true)
+        // runas never makes the entry a symlink; following one could read a file chosen by
+        // someone else. O_NONBLOCK so a FIFO put in its place cannot hang the prompt.
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => Miss::Absent,
+            _ => Miss::Unreadable(e),
+        })?;
+    let meta = file.metadata().map_err(Miss::Unreadable)?;
+    if !meta.file_type().is_file() {
+        return Err(Miss::NotAFile);
+    }
+    if let Some(refusal) = distrust(meta.mode(), meta.uid()) {
+        return Err(Miss::Refused(refusal));
+    }
+    if meta.len() > MAX_ENTRY_BYTES {
+        return Err(Miss::TooLarge);
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // Bounded even if the file grows after the fstat.
+    (&file)
+        .take(MAX_ENTRY_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(Miss::Unreadable)?;
+    parse_entry(&bytes)
+}
+
+fn parse_entry(bytes: &[u8]) -> Result<Entry, Miss> {
+    let Versioned { version } = serde_json::from_slice(bytes).map_err(|e| Miss::Corrupt(e.to_string()))?;
+    if version != FORMAT_VERSION {
+        return Err(Miss::WrongVersion(version));
+    }
+    let entry: Entry = serde_json::from_slice(bytes).map_err(|e| Miss::Corrupt(e.to_string()))?;
+    let c = &entry.credentials;
+    if c.expiration.is_none() || c.access_key_id.is_empty() || c.secret_access_key.is_empty() {
+        return Err(Miss::WrongShape);
+    }
+    Ok(entry)
+}
+
+/// A file is trusted only if it is ours and nobody else can write it.
+fn distrust(mode: u32, owner: u32) -> Option<Refusal> {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    if owner != me {
+        Some(Refusal::OwnedByOther { uid: owner })
+    } else if mode & 0o022 != 0 {
+        Some(Refusal::OthersCanWrite { mode })
+    } else {
+        None
+    }
+}
+
+/// Paths already warned about in this process, so a file read twice in one run (fast path,
+/// then the re-check under the lock) is reported once.
+static WARNED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Warns about a refused file unless this process already did; true if it warned.
+fn warn_refused_once(path: &Path, refusal: Refusal) -> bool {
+    let mut warned = WARNED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if warned.iter().any(|p| p == path) {
+        return false;
+    }
+    warned.push(path.to_path_buf());
+    crate::warn(format_args!("ignoring cache file {}: {refusal}", path.display()));
+    true
+}
+
+/// Fills the temporary file; `write_and_sync` in production, a failing stand-in in tests.
+type Fill = fn(&mut File, &[u8]) -> io::Result<()>;
+
+/// Writes the bytes and waits for them to reach the disk, so the rename that follows can never
+/// expose an empty or partial file after a crash.
+fn write_and_sync(file: &mut File, bytes: &[u8]) -> io::Result<()> {
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// Creates `temp` (0600, must not exist), fills it, renames it over `dest` and syncs the folder.
+/// On failure the temporary file is removed and `dest` is untouched.
+fn write_atomically(dir: &Path, temp: &Path, dest: &Path, bytes: &[u8], fill: Fill) -> io::Result<()> {
+    // create_new: never write through a file or symlink someone left at this name.
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(temp)?;
+    let result = fill(&mut file, bytes).and_then(|()| fs::rename(temp, dest));
+    drop(file);
+    if let Err(e) = result {
+        let _ = fs::remove_file(temp);
+        return Err(e);
+    }
+    // Makes the rename itself durable. The entry is already in place, and some filesystems
+    // refuse fsync on a folder, so a failure here is not worth a warning.
+    if let Ok(folder) = File::open(dir) {
+        let _ = folder.sync_all();
+    }
+    Ok(())
+}
+
+/// A temporary name no other writer uses: pid for other processes, a counter for other
+/// threads, the clock for a pid reused after a crash left a file behind.
+fn temp_name(key: &CacheKey) -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("{}.{}-{n}-{nanos}.tmp", key.hex, std::process::id())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FileKind {
+    Entry,
+    Lock,
+    Temp,
+}
+
+/// Which of runas's files `name` is, if any: `clear` removes only these.
+fn file_kind(name: &str) -> Option<FileKind> {
+    let (hash, rest) = name.split_at_checked(64)?;
+    if !hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return None;
+    }
+    match rest {
+        ".json" => Some(FileKind::Entry),
+        ".lock" => Some(FileKind::Lock),
+        _ if rest.starts_with('.') && rest.ends_with(".tmp") && rest.len() > ".tmp".len() + 1 => {
+            Some(FileKind::Temp)
+        }
+        _ => None,
+    }
+}
+
+/// Milliseconds since the epoch: fine enough to tell "written after this call began" apart.
+fn epoch_ms(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::epoch_now;
+    use std::os::unix::fs::PermissionsExt;
+    use std::sync::Barrier;
+    use std::sync::atomic::AtomicUsize;
+
+    fn creds(id: &str, lifetime_secs: u64) -> Credentials {
+        Credentials {
+            access_key_id: id.into(),
+            secret_access_key: format!("secret-{id}"),
+            session_token: Some(format!("token-{id}")),
+            expiration: Some(epoch_now() + lifetime_secs),
+        }
+    }
+
+    fn key() -> CacheKey {
+        CacheKey::new(
+            "role",
+            &[
+                "AKIAEXAMPLE",
+                "",
+                "arn:aws:iam::123456789012:role/ops",
+                "",
+                "runas",
+                "3600",
+            ],
+        )
+    }
+
+    fn cache_in(dir: &Path) -> Cache {
+        Cache::new(dir.join("runas"), Cache::DEFAULT_WINDOW)
+    }
+
+    fn mode_of(path: &Path) -> u32 {
+        fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    /// Writes raw bytes as the entry for `key`, the way a corrupted or foreign file would appear.
+    fn plant(cache: &Cache, key: &CacheKey, bytes: &[u8], mode: u32) {
+        DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(cache.dir())
+            .unwrap();
+        let path = cache.entry_path(key);
+        fs::write(&path, bytes).unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
+    }
+
+    fn entry_json(c: &Credentials, version: u64) -> Vec<u8> {
+        serde_json::to_vec(&serde_json::json!({
+            "version": version,
+            "written_at_ms": epoch_ms(SystemTime::now()),
+            "credentials": c,
+        }))
+        .unwrap()
+    }
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn env(pairs: &[(&str, &str)]) -> EnvMap {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn cache_dir_prefers_runas_cache_dir_then_xdg_then_home() {
+        let all = env(&[
+            ("RUNAS_CACHE_DIR", "/r"),
+            ("XDG_CACHE_HOME", "/x"),
+            ("HOME", "/h"),
+        ]);
+        assert_eq!(cache_dir(&all), Some(PathBuf::from("/r")));
+        let no_runas = env(&[("XDG_CACHE_HOME", "/x"), ("HOME", "/h")]);
+        assert_eq!(cache_dir(&no_runas), Some(PathBuf::from("/x/runas")));
+        let home_only = env(&[("HOME", "/h")]);
+        let expected = if cfg!(target_os = "macos") {
+            "/h/Library/Caches/runas"
+        } else {
+            "/h/.cache/runas"
+        };
+        assert_eq!(cache_dir(&home_only), Some(PathBuf::from(expected)));
+        assert_eq!(cache_dir(&env(&[])), None);
+    }
+
+    #[test]
+    fn cache_dir_ignores_empty_values_and_a_relative_xdg_or_home() {
+        let e = env(&[
+            ("RUNAS_CACHE_DIR", ""),
+            ("XDG_CACHE_HOME", "rel/cache"),
+            ("HOME", "/h"),
+        ]);
+        assert!(cache_dir(&e).unwrap().starts_with("/h"));
+        assert_eq!(cache_dir(&env(&[("HOME", "relative")])), None);
+        assert_eq!(cache_dir(&env(&[("HOME", "")])), None);
+    }
+
+    #[test]
+    fn moving_a_boundary_between_key_parts_changes_the_key() {
+        assert_ne!(
+            CacheKey::new("role", &["ab", "c"]),
+            CacheKey::new("role", &["a", "bc"])
+        );
+        assert_ne!(CacheKey::new("role", &["a", ""]), CacheKey::new("role", &["a"]));
+        assert_ne!(CacheKey::new("role", &["x"]), CacheKey::new("session", &["x"]));
+        assert_ne!(CacheKey::new("ro", &["le", "x"]), CacheKey::new("role", &["x"]));
+        assert_eq!(
+            CacheKey::new("role", &["a", "b"]),
+            CacheKey::new("role", &["a", "b"])
+        );
+    }
+
+    #[test]
+    fn a_key_is_64_lowercase_hex_digits() {
+        let hex = key().hex().to_string();
+        assert_eq!(hex.len(), 64);
+        assert!(
+            hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')),
+            "{hex}"
+        );
+    }
+
+    #[test]
+    fn credentials_round_trip_through_the_cache() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = cache_in(tmp.path());
+        let c = creds("ASIAONE", 3600);
+        let got = cache.get_or_fetch(&key(), false, || Ok(c.clone())).unwrap();
+        assert_eq!(got, c);
+        assert_eq!(cache.get(&key()), Some(c.clone()));
+        let again = cache
+            .get_or_fetch(&key(), false, || panic!("a valid entry must not fetch"))
+            .unwrap();
+        assert_eq!(again, c);
+    }
+
+    #[test]
+    fn new_and_a_miss_touch_nothing_on_disk() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = cache_in(tmp.path());
+        assert_eq!(cache.get(&key()), None);
+        assert!(!cache.dir().exists());
+    }
+
+    #[test]
+    fn a_write_makes_the_folder_0700_and_the_file_0600() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::new(tmp.path().join("a/b/runas"), Cache::DEFAULT_WINDOW);
+        cache
+            .get_or_fetch(&key(), false, || Ok(creds("ASIA", 3600)))
+            .unwrap();
+        assert_eq!(mode_of(cache.dir()), 0o700);
+        assert_eq!(mode_of(&tmp.path().join("a")), 0o700);
+        assert_eq!(mode_of(&cache.entry_path(&key())), 0o600);
+        assert_eq!(mode_of(&cache.lock_path(&key())), 0o600);
+    }
+
+    #[test]
+    fn the_file_name_is_the_hex_hash_and_a_hostile_part_cannot_escape() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = cache_in(tmp.path());
+        let hostile = CacheKey::new("role", &["../../etc/passwd", "/abs", "a\0b", "\n"]);
+        cache
+            .get_or_fetch(&hostile, false, || Ok(creds("ASIA", 3600)))
+            .unwrap();
+        let expected = vec![
+            format!("{}.json", hostile.hex()),
+            format!("{}.lock", hostile.hex()),
+        ];
+        assert_eq!(names_in(cache.dir()), expected);
+        assert_eq!(cache.entry_path(&hostile).parent(), Some(cache.dir()));
+        assert_eq!(names_in(tmp.path()), vec!["runas".to_string()]);
+    }
+
+    #[test]
+    fn the_file_holds_a_version_the_write_time_and_the_credentials() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = cache_in(tmp.path());
+        let before = epoch_ms(SystemTime::now());
+        let c = creds("ASIA", 3600);
+        cache.get_or_fetch(&key(), false, || Ok(c.clone())).unwrap();
+        let text = fs::read_to_string(cache.entry_path(&key())).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["version"], 1);
+        assert!(v["written_at_ms"].as_u64().unwrap() >= before);
+        assert_eq!(v["credentials"]["access_key_id"], "ASIA");
+        assert_eq!(v["credentials"]["expiration"], c.expiration.unwrap());
+    }
+
+    #[test]
+    fn corrupt_truncated_empty_or_wrong_version_files_are_misses_then_replaced() {
+        let good = entry_json(&creds("ASIAOLD", 3600), FORMAT_VERSION);
+        let cases: Vec<(&str, Vec<u8>)> = vec![
+            ("empty", Vec::new()),
+            ("truncated", good[..good.len() / 2].to_vec()),
+            ("corrupt", b"\xff\xfe not json at all".to_vec()),
+            ("wrong version", entry_json(&creds("ASIAOLD", 3600), 99)),
+            ("no version", br#"{"credentials":{}}"#.to_vec()),
+            (
+                "wrong shape",
+                br#"{"version":1,"written_at_ms":1,"credentials":[1,2]}"#.to_vec(),
+            ),
+            (
+                "no expiration",
+                entry_json(
+                    &Credentials {
+                        expiration: None,
+                        ..creds("ASIAOLD", 1)
+                    },
+                    1,
+                ),
+            ),
+            ("json but not an object", b"[1,2,3]".to_vec()),
+        ];
+        for (what, bytes) in cases {
+            let tmp = tempfile::tempdir().unwrap();
+            let cache = cache_in(tmp.path());
+            plant(&cache, &key(), &bytes, 0o600);
+            assert!(cache.lookup(&key(), SystemTime::now()).is_err(), "{what}");
+            assert_eq!(cache.get(&key()), None, "{what}");
+            let fresh = creds("ASIANEW", 3600);
+            assert_eq!(
+                cache.get_or_fetch(&key(), false, || Ok(fresh.clone())).unwrap(),
+                fresh,
+                "{what}"
+            );
+            assert_eq!(cache.get(&key()), Some(fresh), "{what} was not replaced");
+        }
+    }
+
+    #[test]
+    fn the_reasons_for_a_miss_are_told_apart() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = cache_in(tmp.path());
+        let now = SystemTime::now();
+        assert!(matches!(cache.lookup(&key(), now), Err(Miss::Absent)));
+        plant(&cache, &key(), b"{", 0o600);
+        assert!(matches!(cache.lookup(&key(), now), Err(Miss::Corrupt(_))));
+        plant(&cache, &key(), &entry_json(&creds("A", 3600), 2), 0o600);
+        assert!(matches!(cache.lookup(&key(), now), Err(Miss::WrongVersion(2))));
+        plant(&cache, &key(), &vec![b' '; MAX_ENTRY_BYTES as usize + 1], 0o600);
+        assert!(matches!(cache.lookup(&key(), now), Err(Miss::TooLarge)));
+    }
+
+    #[test]
+    fn credentials_expiring_within_the_window_are_a_miss() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::new(tmp.path().join("runas"), Duration::from_secs(300));
+        plant(
+            &cache,
+            &key(),
+            &entry_json(&creds("ASIASHORT", 200), FORMAT_VERSION),
+            0o600,
+        );
+        assert!(matches!(
+            cache.lookup(&key(), SystemTime::now()),
+            Err(Miss::Expired)
+        ));
+        assert_eq!(cache.get(&key()), None);
+        plant(
+            &cache,
+            &key(),
+            &entry_json(&creds("ASIALONG", 400), FORMAT_VERSION),
+            0o600,
+        );
+        assert_eq!(cache.get(&key()).unwrap().access_key_id, "ASIALONG");
+        let fresh = creds("ASIANEW", 3600);
+        plant(
+            &cache,
+            &key(),
+            &entry_json(&creds("ASIAGONE", 0), FORMAT_VERSION),
+            0o600,
+        );
+        assert_eq!(
+            cache.get_or_fetch(&key(), false, || Ok(fresh.clone())).unwrap(),
+            fresh
+        );
+    }
+
+    #[test]
+    fn a_file_others_can_write_is_refused_with_one_warning() {
+        for mode in [0o620, 0o602, 0o666] {
+            let tmp = tempfile::tempdir().unwrap();
+            let cache = cache_in(tmp.path());
+            plant(
+                &cache,
+                &key(),
+                &entry_json(&creds("ASIAEVIL", 3600), FORMAT_VERSION),
+                mode,
+            );
+            let path = cache.entry_path(&key());
+            match cache.lookup(&key(), SystemTime::now()) {
+                Err(Miss::Refused(r @ Refusal::OthersCanWrite { .. })) => {
+                    let shown = r.to_string();
+                    assert!(shown.contains(&format!("{mode:03o}")), "{shown}");
+                }
+                other => panic!("mode {mode:o}: expected a refusal, got {other:?}"),
+            }
+            // lookup already warned, so a second report for the same file is suppressed.
+            assert!(!warn_refused_once(&path, Refusal::OthersCanWrite { mode }));
+            assert_eq!(cache.get(&key()), None);
+            // The next fetch replaces it with a 0600 file that is trusted again.
+            let fresh = creds("ASIANEW", 3600);
+            assert_eq!(
+                cache.get_or_fetch(&key(), false, || Ok(fresh.clone())).unwrap(),
+                fresh
+            );
+            assert_eq!(mode_of(&path), 0o600);
+            assert_eq!(cache.get(&key()), Some(fresh));
+        }
+    }
+
+    #[test]
+    fn a_file_owned_by_another_user_is_refused() {
+        // Only root can give a file away; elsewhere the owner check is covered through distrust.
+        // SAFETY: geteuid has no preconditions.
+        let me = unsafe { libc::geteuid() };
+        assert_eq!(
+            distrust(0o100600, me.wrapping_add(1)),
+            Some(Refusal::OwnedByOther {
+                uid: me.wrapping_add(1)
+            })
+        );
+        assert_eq!(distrust(0o100600, me), None);
+        if me != 0 {
+            return;
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = cache_in(tmp.path());
+        plant(
+            &cache,
+            &key(),
+            &entry_json(&creds("ASIAEVIL", 3600), FORMAT_VERSION),
+            0o600,
+        );
+        std::os::unix::fs::chown(cache.entry_path(&key()), Some(4242), Some(4242)).unwrap();
+        assert!(matches!(
+            cache.lookup(&key(), SystemTime::now()),
+            Err(Miss::Refused(Refusal::OwnedByOther { uid: 4242 }))
+        ));
+        assert_eq!(cache.get(&key()), None);
+    }
+
+    #[test]
+    fn a_symlink_or_folder_in_place_of_the_entry_is_a_miss() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = cache_in(tmp.path());
+        let elsewhere = tmp.path().join("elsewhere.json");
+        fs::write(&elsewhere, entry_json(&creds("ASIALINK", 3600), FORMAT_VERSION)).unwrap();
+        fs::set_permissions(&elsewhere, fs::Permissions::from_mode(0o600)).unwrap();
+        DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(cache.dir())
+            .unwrap();
+        std::os::unix::fs::symlink(&elsewhere, cache.entry_path(&key())).unwrap();
+        assert_eq!(cache.get(&key()), None);
+
+        fs::remove_file(cache.entry_path(&key())).unwrap();
+        fs::create_dir(cache.entry_path(&key())).unwrap();
+        assert!(matches!(
+            cache.lookup(&key(), SystemTime::now()),
+            Err(Miss::NotAFile)
+        ));
+        // The rename cannot replace a folder: warned, and the credentials still come back.
+        let fresh = creds("ASIANEW", 3600);
+        assert_eq!(
+            cache.get_or_fetch(&key(), false, || Ok(fresh.clone())).unwrap(),
+            fresh
+        );
+    }
+
+    #[test]
+    fn refresh_bypasses_a_valid_entry() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = cache_in(tmp.path());
+        cache
+            .get_or_fetch(&key(), false, || Ok(creds("ASIAOLD", 3600)))
+            .unwrap();
+        // Written before this call began, so it does not count as fresh.
+        let got = cache
+            .get_or_fetch(&key(), true, || Ok(creds("ASIANEW", 3600)))
+            .unwrap();
+        assert_eq!(got.access_key_id, "ASIANEW");
+        assert_eq!(cache.get(&key()).unwrap().access_key_id, "ASIANEW");
+    }
+
+    #[test]
+    fn a_fetch_error_writes_nothing_and_keeps_the_previous_entry() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = cache_in(tmp.path());
+        let failing = || Err(Error::Usage("sts said no".into()));
+        let err = cache.get_or_fetch(&key(), false, failing).unwrap_err();
+        assert!(matches!(&err, Error::Usage(m) if m == "sts said no"), "{err:?}");
+        assert!(!cache.entry_path(&key()).exists());
+
+        let old = creds("ASIAOLD", 3600);
+        cache.get_or_fetch(&key(), false, || Ok(old.clone())).unwrap();
+        let before = fs::read(cache.entry_path(&key())).unwrap();
+        let err = cache.get_or_fetch(&key(), true, failing).unwrap_err();
+        assert!(matches!(err, Error::Usage(_)));
+        assert_eq!(fs::read(cache.entry_path(&key())).unwrap(), before);
+        assert_eq!(cache.get(&key()), Some(old));
+    }
+
+    #[test]
+    fn a_failed_write_keeps_the_old_entry_and_still_returns_the_credentials() {
+        fn disk_full(file: &mut File, bytes: &[u8]) -> io::Result<()> {
+            file.write_all(&bytes[..bytes.len() / 2])?;
+            Err(io::Error::from_raw_os_error(libc::ENOSPC))
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = cache_in(tmp.path());
+        let old = creds("ASIAOLD", 3600);
+        cache.get_or_fetch(&key(), false, || Ok(old.clone())).unwrap();
+        let before = fs::read(cache.entry_path(&key())).unwrap();
+
+        let new = creds("ASIANEW", 3600);
+        let got = cache
+            .get_or_fetch_with(&key(), true, || Ok(new.clone()), disk_full)
+            .unwrap();
+        assert_eq!(got, new);
+        assert_eq!(fs::read(cache.entry_path(&key())).unwrap(), before);
+        assert_eq!(cache.get(&key()), Some(old));
+        // The half-written temporary file is gone.
+        let expected = vec![format!("{}.json", key().hex()), format!("{}.lock", key().hex())];
+        assert_eq!(names_in(cache.dir()), expected);
+    }
+
+    #[test]
+    fn a_write_never_goes_through_a_file_left_at_the_temporary_name() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let temp = dir.join("x.tmp");
+        fs::create_dir(&temp).unwrap();
+        let dest = dir.join("x.json");
+        fs::write(&dest, "old").unwrap();
+        assert!(write_atomically(dir, &temp, &dest, b"new", write_and_sync).is_err());
+        assert_eq!(fs::read_to_string(&dest).unwrap(), "old");
+    }
+
+    #[test]
+    fn long_term_keys_are_never_cached() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = cache_in(tmp.path());
+        let long_term = Credentials {
+            session_token: None,
+            expiration: None,
+            ..creds("AKIALONG", 0)
+        };
+        assert_eq!(
+            cache
+                .get_or_fetch(&key(), false, || Ok(long_term.clone()))
+                .unwrap(),
+            long_term
+        );
+        assert!(!cache.entry_path(&key()).exists());
+    }
+
+    #[test]
+    fn a_valid_entry_is_returned_without_taking_the_lock() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = cache_in(tmp.path()).with_lock_wait(Duration::ZERO);
+        let c = creds("ASIA", 3600);
+        cache.get_or_fetch(&key(), false, || Ok(c.clone())).unwrap();
+        let holder = File::open(cache.lock_path(&key())).unwrap();
+        holder.lock().unwrap();
+        assert_eq!(
+            cache.get_or_fetch(&key(), false, || panic!("no fetch")).unwrap(),
+            c
+        );
+    }
+
+    fn counted_fetch(count: &AtomicUsize) -> Result<Credentials> {
+        let n = count.fetch_add(1, Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(200));
+        Ok(creds(&format!("ASIAFETCH{n}"), 3600))
+    }
+
+    #[test]
+    fn two_threads_asking_at_once_make_one_fetch() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = cache_in(tmp.path());
+        let count = AtomicUsize::new(0);
+        let barrier = Barrier::new(2);
+        let results: Vec<Credentials> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..2)
+                .map(|_| {
+                    s.spawn(|| {
+                        barrier.wait();
+                        cache
+                            .get_or_fetch(&key(), false, || counted_fetch(&count))
+                            .unwrap()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(count.load(Ordering::SeqCst), 1);
+        assert_eq!(results[0], results[1]);
+    }
+
+    #[test]
+    fn twenty_refreshing_threads_make_one_fetch() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = cache_in(tmp.path());
+        cache
+            .get_or_fetch(&key(), false, || Ok(creds("ASIAOLD", 3600)))
+            .unwrap();
+        let count = AtomicUsize::new(0);
+        let barrier = Barrier::new(20);
+        let results: Vec<Credentials> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..20)
+                .map(|_| {
+                    s.spawn(|| {
+                        barrier.wait();
+                        cache
+                            .get_or_fetch(&key(), true, || counted_fetch(&count))
+                            .unwrap()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(count.load(Ordering::SeqCst), 1);
+        assert!(
+            results.iter().all(|c| c.access_key_id == "ASIAFETCH0"),
+            "{results:?}"
+        );
+    }
+
+    #[test]
+    fn a_lock_file_left_behind_does_not_block() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = cache_in(tmp.path()).with_lock_wait(Duration::from_millis(100));
+        DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(cache.dir())
+            .unwrap();
+        fs::write(cache.lock_path(&key()), "").unwrap();
+        let c = creds("ASIA", 3600);
+        assert_eq!(cache.get_or_fetch(&key(), false, || Ok(c.clone())).unwrap(), c);
+    }
+
+    #[test]
+    fn waiting_for_a_held_lock_gives_up_after_the_limit() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = cache_in(tmp.path()).with_lock_wait(Duration::from_millis(200));
+        DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(cache.dir())
+            .unwrap();
+        let holder = File::create(cache.lock_path(&key())).unwrap();
+        holder.lock().unwrap();
+        let started = Instant::now();
+        let err = cache
+            .get_or_fetch(&key(), false, || panic!("must not fetch without the lock"))
+            .unwrap_err();
+        let waited = started.elapsed();
+        assert!(
+            waited >= Duration::from_millis(200) && waited < Duration::from_secs(2),
+            "{waited:?}"
+        );
+        match &err {
+            Error::Cache { path, problem } => {
+                assert_eq!(path, &cache.lock_path(&key()));
+                assert!(problem.contains("another runas"), "{problem}");
+            }
+            other => panic!("expected a cache error, got {other:?}"),
+        }
+        // Once the holder lets go, the same call goes through.
+        holder.unlock().unwrap();
+        assert!(
+            cache
+                .get_or_fetch(&key(), false, || Ok(creds("ASIA", 3600)))
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn remove_says_whether_there_was_an_entry() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = cache_in(tmp.path());
+        assert!(!cache.remove(&key()).unwrap());
+        cache
+            .get_or_fetch(&key(), false, || Ok(creds("ASIA", 3600)))
+            .unwrap();
+        assert!(cache.remove(&key()).unwrap());
+        assert_eq!(cache.get(&key()), None);
+        assert!(!cache.remove(&key()).unwrap());
+    }
+
+    #[test]
+    fn clear_removes_only_what_runas_made_and_counts_entries() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = cache_in(tmp.path());
+        let other = CacheKey::new("session", &["AKIA", "arn:aws:iam::1:mfa/me"]);
+        cache
+            .get_or_fetch(&key(), false, || Ok(creds("ASIA1", 3600)))
+            .unwrap();
+        cache
+            .get_or_fetch(&other, false, || Ok(creds("ASIA2", 3600)))
+            .unwrap();
+        let stale_temp = cache.dir().join(temp_name(&key()));
+        fs::write(&stale_temp, "half").unwrap();
+        for foreign in [
+            "notes.txt",
+            "abc.json",
+            ".hidden",
+            &format!("{}.json.bak", key().hex()),
+        ] {
+            fs::write(cache.dir().join(foreign), "keep").unwrap();
+        }
+        assert_eq!(cache.clear().unwrap(), 2);
+        let mut left = vec![
+            ".hidden".to_string(),
+            "abc.json".to_string(),
+            format!("{}.json.bak", key().hex()),
+            "notes.txt".to_string(),
+        ];
+        left.sort();
+        assert_eq!(names_in(cache.dir()), left);
+        assert_eq!(cache.clear().unwrap(), 0);
+    }
+
+    #[test]
+    fn clearing_a_missing_folder_removes_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        assert_eq!(cache_in(tmp.path()).clear().unwrap(), 0);
+    }
+
+    #[test]
+    fn runas_file_names_are_recognised_and_others_are_not() {
+        let hex = key().hex().to_string();
+        assert_eq!(file_kind(&format!("{hex}.json")), Some(FileKind::Entry));
+        assert_eq!(file_kind(&format!("{hex}.lock")), Some(FileKind::Lock));
+        assert_eq!(file_kind(&temp_name(&key())), Some(FileKind::Temp));
+        assert_eq!(file_kind(&format!("{hex}.tmp")), None);
+        assert_eq!(file_kind(&format!("{}.json", hex.to_uppercase())), None);
+        assert_eq!(file_kind(&format!("{}.json", &hex[1..])), None);
+        assert_eq!(file_kind("é"), None);
+    }
+
+    /// The child half of `separate_processes_asking_at_once_make_one_fetch`; does nothing unless
+    /// that test started it.
+    #[test]
+    #[ignore = "run by separate_processes_asking_at_once_make_one_fetch in a child process"]
+    fn child_process_fetches_through_the_cache() {
+        let Some(dir) = std::env::var_os("RUNAS_TEST_CHILD_CACHE") else {
+            return;
+        };
+        let dir = PathBuf::from(dir);
+        let cache = Cache::new(dir.join("runas"), Cache::DEFAULT_WINDOW);
+        let got = cache
+            .get_or_fetch(&key(), false, || {
+                let mut log = OpenOptions::new()
+                    .append(true)
+                    .create(true)
+                    .open(dir.join("fetches"))
+                    .unwrap();
+                writeln!(log, "{}", std::process::id()).unwrap();
+                std::thread::sleep(Duration::from_millis(300));
+                Ok(creds(&format!("ASIAPID{}", std::process::id()), 3600))
+            })
+            .unwrap();
+        fs::write(dir.join(format!("got-{}", std::process::id())), got.access_key_id).unwrap();
+    }
+
+    #[test]
+    fn separate_processes_asking_at_once_make_one_fetch() {
+        let tmp = tempfile::tempdir().unwrap();
+        let exe = std::env::current_exe().unwrap();
+        let children: Vec<_> = (0..4)
+            .map(|_| {
+                std::process::Command::new(&exe)
+                    .args(["--exact", "cache::tests::child_process_fetches_through_the_cache"])
+                    .args(["--ignored", "--test-threads=1", "--quiet"])
+                    .env("RUNAS_TEST_CHILD_CACHE", tmp.path())
+                    .stdout(std::process::Stdio::null())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for mut child in children {
+            assert!(child.wait().unwrap().success());
+        }
+        let fetches = fs::read_to_string(tmp.path().join("fetches")).unwrap();
+        assert_eq!(fetches.lines().count(), 1, "{fetches}");
+        let got: Vec<String> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.file_name().unwrap().to_str().unwrap().starts_with("got-"))
+            .map(|p| fs::read_to_string(p).unwrap())
+            .collect();
+        assert_eq!(got.len(), 4);
+        assert!(got.iter().all(|g| g == &got[0]), "{got:?}");
+    }
+}

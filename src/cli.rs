@@ -1,0 +1,217 @@
+//! Command-line interface (clap derive): subcommands, flags and their help, which the man page
+//! and the completions are generated from.
+
+use crate::shell::ShellKind;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "runas",
+    version,
+    about = "Assume AWS roles from the shell: exports for every shell, a locked cache, instant when warm",
+    after_help = "Shell integration: eval \"$(runas init bash)\" (or zsh; fish: runas init fish | source) \
+                  adds `runas use PROFILE`, `runas off` and `runas_prompt`."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the exports that give a shell PROFILE's credentials: eval "$(runas env PROFILE)"
+    Env(EnvArgs),
+    /// Print what removes runas's variables and restores the ones the shell had before
+    Unset(UnsetArgs),
+    /// Run a command with PROFILE's credentials in its environment
+    Exec(ExecArgs),
+    /// List the profiles, one a line, with their kind (keys, role, chain)
+    #[command(visible_alias = "ls")]
+    List(ListArgs),
+    /// Show PROFILE's resolved settings and where each came from
+    #[command(visible_alias = "diagnose")]
+    Config(ConfigArgs),
+    /// Show the account, ARN and user id of PROFILE's credentials (GetCallerIdentity)
+    Whoami(WhoamiArgs),
+    /// Manage the credential cache
+    Cache {
+        #[command(subcommand)]
+        action: CacheAction,
+    },
+    /// Print the shell hook for the rc file: eval "$(runas init bash)"
+    Init {
+        #[arg(value_enum)]
+        shell: HookShell,
+    },
+    /// Print tab completions for a shell
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Switch this shell to PROFILE (a function of the shell hook; see `runas init`)
+    Use {
+        /// Profile name or role ARN
+        profile: Option<String>,
+    },
+    /// Restore this shell to how it was before `runas use` (a function of the shell hook)
+    Off,
+}
+
+/// The shells with a hook script.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HookShell {
+    Bash,
+    Zsh,
+    Fish,
+    #[value(alias = "powershell")]
+    Pwsh,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheAction {
+    /// Remove cached credentials: PROFILE's, or all of them
+    Clear {
+        /// Profile name or role ARN [default: every entry]
+        profile: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct WhoamiArgs {
+    #[command(flatten)]
+    pub creds: CredentialArgs,
+
+    /// Print JSON for tools
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The flags that decide which credentials a command gets.
+#[derive(Debug, Clone, Default, Args)]
+pub struct CredentialArgs {
+    /// Profile name or role ARN [default: $AWS_PROFILE, then $AWS_DEFAULT_PROFILE]
+    pub profile: Option<String>,
+
+    /// MFA device serial (ARN) [env: MFA_SERIAL; config: mfa_serial]
+    #[arg(short = 'M', long, value_name = "ARN")]
+    pub mfa_serial: Option<String>,
+
+    /// External ID for AssumeRole [env: EXTERNAL_ID; config: external_id]
+    #[arg(short = 'X', long, value_name = "ID")]
+    pub external_id: Option<String>,
+
+    /// Session token lifetime, Go syntax like 12h or 1h30m [env: SESSION_TOKEN_DURATION]
+    #[arg(short = 'd', long = "duration", value_name = "DURATION")]
+    pub session_duration: Option<String>,
+
+    /// Role credentials lifetime, Go syntax like 1h [env: CREDENTIALS_DURATION]
+    #[arg(short = 'a', long = "role-duration", value_name = "DURATION")]
+    pub role_duration: Option<String>,
+
+    /// MFA code, 6 digits [env: MFA_CODE; default: ask on the terminal]
+    #[arg(short = 'o', long = "otp", value_name = "CODE")]
+    pub otp: Option<String>,
+
+    /// Give the source profile's session-token credentials instead of the role's
+    #[arg(short = 's', long)]
+    pub session: bool,
+
+    /// Ignore cached role credentials and get new ones
+    #[arg(short = 'r', long)]
+    pub refresh: bool,
+
+    /// Print when the credentials expire, on stderr
+    #[arg(short = 'e', long)]
+    pub expiration: bool,
+
+    /// Never ask for an MFA code; fail instead (what prompt hooks use)
+    #[arg(long)]
+    pub no_prompt: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Statements for the shell (--shell)
+    Shell,
+    /// The credential_process document (Version 1)
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct EnvArgs {
+    #[command(flatten)]
+    pub creds: CredentialArgs,
+
+    /// Shell to write for [default: $RUNAS_SHELL, else the parent process, else $SHELL, else sh]
+    #[arg(long, value_enum)]
+    pub shell: Option<ShellKind>,
+
+    /// What to print
+    #[arg(short = 'O', long, value_enum, default_value_t = OutputFormat::Shell)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct UnsetArgs {
+    /// Shell to write for [default: as for env]
+    #[arg(long, value_enum)]
+    pub shell: Option<ShellKind>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    #[command(flatten)]
+    pub creds: CredentialArgs,
+
+    /// The command and its arguments, after --
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print JSON for tools
+    #[arg(long, conflicts_with = "names")]
+    pub json: bool,
+
+    /// Print only the names, one a line (what shell completion uses)
+    #[arg(short = 'n', long)]
+    pub names: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(flatten)]
+    pub creds: CredentialArgs,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn exec_takes_the_command_after_the_separator() {
+        let cli = Cli::try_parse_from(["runas", "exec", "prod", "--", "aws", "--flag"]).unwrap();
+        let Command::Exec(args) = cli.command else {
+            panic!("not exec")
+        };
+        assert_eq!(args.creds.profile.as_deref(), Some("prod"));
+        assert_eq!(args.command, ["aws", "--flag"]);
+    }
+
+    #[test]
+    fn powershell_is_an_alias_of_pwsh() {
+        let cli = Cli::try_parse_from(["runas", "env", "--shell", "powershell", "p"]).unwrap();
+        let Command::Env(args) = cli.command else {
+            panic!("not env")
+        };
+        assert_eq!(args.shell, Some(ShellKind::Pwsh));
+    }
+}

@@ -1,0 +1,372 @@
+//! A reader for the INI dialect of `~/.aws/config` and `~/.aws/credentials`, as botocore and
+//! aws-runas (go-ini) read it.
+//!
+//! Why not rust-ini: measured with rust-ini 0.21 and escapes and quotes off, a line without `=`
+//! is glued to the next key (`foo\nbar = 1` gives the key "foo\nbar"), a value ending in `\`
+//! swallows the next line, a header ending in `\` swallows the lines after it, and indented
+//! lines of a nested sub-section (`s3 =` then `  max_concurrent_requests = 20`) become keys of
+//! the profile, so a nested `region` would override the profile's. Each of those silently
+//! changes which credentials are used. The dialect itself is a few rules, written out here
+//! with a test for each:
+//!
+//! - a UTF-8 BOM is skipped; lines end in `\n` or `\r\n`;
+//! - lines whose first non-blank character is `#` or `;` are comments; inline comments are
+//!   not stripped (`region = us-east-1 ; note` keeps `; note`, as the AWS CLI does);
+//! - `[NAME]`: NAME is everything between the first `[` and the last `]`, trimmed, taken
+//!   literally (no escapes, no quotes), as go-ini does; after the `]` only a comment may follow;
+//! - `key = value` or `key: value`, split at the first `=` or `:`, both sides trimmed, keys
+//!   lower-cased as botocore does;
+//! - an indented line after a key with an empty value belongs to that key's sub-section; an
+//!   indented line after a key with a value continues that value (configparser's rule);
+//! - a section opened twice, a key set twice in one section, a key before any section, and a
+//!   line that is none of the above are errors naming the file and line (configparser's
+//!   strict mode, which botocore uses, rejects them too).
+
+use crate::{Error, Result};
+use std::path::{Path, PathBuf};
+
+/// One parsed file: its sections in file order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IniFile {
+    pub path: PathBuf,
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// The header as written between `[` and `]`, trimmed.
+    pub name: String,
+    pub line: usize,
+    pub entries: Vec<Entry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub key: String,
+    pub value: String,
+    pub line: usize,
+    /// Indented `key = value` lines under a key with an empty value (`s3 =`, `sts =` in a
+    /// `[services …]` section).
+    pub sub: Vec<Entry>,
+}
+
+impl Section {
+    /// The value of `key` (lower-case) in this section, if set.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.entry(key).map(|e| e.value.as_str())
+    }
+
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.key == key)
+    }
+}
+
+impl IniFile {
+    /// Read and parse `path`. A file that does not exist is an empty file, as for every AWS
+    /// SDK; a directory or an unreadable file is an error.
+    pub fn load(path: &Path) -> Result<IniFile> {
+        match std::fs::read(path) {
+            Ok(bytes) => parse(path, &bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(IniFile {
+                path: path.to_path_buf(),
+                sections: Vec::new(),
+            }),
+            Err(source) => Err(Error::Read {
+                path: path.to_path_buf(),
+                source,
+            }),
+        }
+    }
+
+    pub fn section(&self, name: &str) -> Option<&Section> {
+        self.sections.iter().find(|s| s.name == name)
+    }
+}
+
+/// Parse the bytes of a file; `path` is used in messages only.
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<IniFile> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+            return Err(Error::NotUtf8 {
+                path: path.to_path_buf(),
+                line,
+            });
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let syntax = |line: usize, problem: String| Error::Syntax {
+        path: path.to_path_buf(),
+        line,
+        problem,
+    };
+
+    let mut sections: Vec<Section> = Vec::new();
+    // Where each section name was opened, to report duplicates by line in O(1).
+    let mut opened: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+
+    for (index, raw) in text.split('\n').enumerate() {
+        let line_no = index + 1;
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        let trimmed = raw.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with(';') {
+            continue;
+        }
+        let indented = raw.starts_with([' ', '\t']);
+
+        if trimmed.starts_with('[') {
+            let close = trimmed
+                .rfind(']')
+                .ok_or_else(|| syntax(line_no, format!("section header {trimmed:?} has no closing ]")))?;
+            let rest = trimmed[close + 1..].trim_start();
+            if !(rest.is_empty() || rest.starts_with('#') || rest.starts_with(';')) {
+                return Err(syntax(
+                    line_no,
+                    format!("unexpected {rest:?} after the section header"),
+                ));
+            }
+            let name = trimmed[1..close].trim().to_string();
+            if name.is_empty() {
+                return Err(syntax(line_no, "empty section name []".into()));
+            }
+            if let Some(first) = opened.insert(name.clone(), line_no) {
+                return Err(syntax(
+                    line_no,
+                    format!("section [{name}] is opened again (first at line {first}); merge the two"),
+                ));
+            }
+            sections.push(Section {
+                name,
+                line: line_no,
+                entries: Vec::new(),
+            });
+            continue;
+        }
+
+        let Some(section) = sections.last_mut() else {
+            return Err(syntax(line_no, format!("{trimmed:?} is outside any [section]")));
+        };
+
+        if indented && let Some(last) = section.entries.last_mut() {
+            if last.value.is_empty() || !last.sub.is_empty() {
+                let (key, value) = split_key_value(trimmed)
+                    .ok_or_else(|| syntax(line_no, format!("expected key = value, found {trimmed:?}")))?;
+                last.sub.push(Entry {
+                    key,
+                    value,
+                    line: line_no,
+                    sub: Vec::new(),
+                });
+            } else {
+                // configparser joins indented continuation lines to the value with a newline.
+                last.value.push('\n');
+                last.value.push_str(trimmed);
+            }
+            continue;
+        }
+
+        let (key, value) = split_key_value(trimmed).ok_or_else(|| {
+            syntax(
+                line_no,
+                format!("expected key = value or [section], found {trimmed:?}"),
+            )
+        })?;
+        if let Some(previous) = section.entry(&key) {
+            return Err(syntax(
+                line_no,
+                format!(
+                    "{key} is set again in [{}] (first at line {})",
+                    section.name, previous.line
+                ),
+            ));
+        }
+        section.entries.push(Entry {
+            key,
+            value,
+            line: line_no,
+            sub: Vec::new(),
+        });
+    }
+    Ok(IniFile {
+        path: path.to_path_buf(),
+        sections,
+    })
+}
+
+/// Split `key = value` (or `key: value`) at the first delimiter; `None` when there is no
+/// delimiter or no key.
+fn split_key_value(line: &str) -> Option<(String, String)> {
+    let at = line.find(['=', ':'])?;
+    let key = line[..at].trim();
+    if key.is_empty() {
+        return None;
+    }
+    Some((key.to_ascii_lowercase(), line[at + 1..].trim().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Result<IniFile> {
+        parse(Path::new("/t/config"), text.as_bytes())
+    }
+
+    fn err(text: &str) -> String {
+        parse_str(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn reads_sections_and_keys_in_order() {
+        let f = parse_str("[default]\nregion = eu-west-1\n\n[profile prod]\nrole_arn=arn:x\n").unwrap();
+        let names: Vec<&str> = f.sections.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["default", "profile prod"]);
+        assert_eq!(f.section("profile prod").unwrap().get("role_arn"), Some("arn:x"));
+    }
+
+    #[test]
+    fn section_names_are_literal() {
+        for name in [
+            r"back\slash",
+            r"x\",
+            r#""quoted""#,
+            "$(id)",
+            "a b",
+            "日本",
+            "semi;colon",
+            "a]b",
+        ] {
+            let f = parse_str(&format!("[profile {name}]\nregion = r\n[next]\nk = v\n")).unwrap();
+            assert_eq!(f.sections[0].name, format!("profile {name}"));
+            assert_eq!(f.sections[0].get("region"), Some("r"), "{name}");
+            assert_eq!(
+                f.sections[1].name, "next",
+                "a header ending in \\ must not swallow lines"
+            );
+        }
+    }
+
+    #[test]
+    fn comments_blank_lines_crlf_and_bom_parse() {
+        let text = "\u{feff}# top\r\n; also\r\n\r\n[default] # note\r\n  # indented comment\r\nregion = us-east-1\r\n";
+        let f = parse_str(text).unwrap();
+        assert_eq!(f.section("default").unwrap().get("region"), Some("us-east-1"));
+    }
+
+    #[test]
+    fn inline_comments_stay_in_the_value_as_in_the_aws_cli() {
+        let f = parse_str("[default]\nregion = us-east-1 ; note\n").unwrap();
+        assert_eq!(f.sections[0].get("region"), Some("us-east-1 ; note"));
+    }
+
+    #[test]
+    fn whitespace_around_the_delimiter_and_colon_delimiter() {
+        let f = parse_str("[a]\n  k1   =   v1  \nk2:v2\nk3 = a=b:c\nK4 = upper\n").unwrap();
+        let s = &f.sections[0];
+        assert_eq!(
+            (s.get("k1"), s.get("k2"), s.get("k3"), s.get("k4")),
+            (Some("v1"), Some("v2"), Some("a=b:c"), Some("upper"))
+        );
+    }
+
+    #[test]
+    fn nested_sub_sections_do_not_override_profile_keys() {
+        let text = "[profile p]\nregion = us-east-1\ns3 =\n  max_concurrent_requests = 20\n  region = eu-west-1\noutput = json\n";
+        let s = &parse_str(text).unwrap().sections[0];
+        assert_eq!(s.get("region"), Some("us-east-1"));
+        assert_eq!(s.get("output"), Some("json"));
+        let s3 = s.entry("s3").unwrap();
+        assert_eq!(s3.sub.len(), 2);
+        assert_eq!(
+            (s3.sub[1].key.as_str(), s3.sub[1].value.as_str()),
+            ("region", "eu-west-1")
+        );
+    }
+
+    #[test]
+    fn a_value_ending_in_backslash_does_not_swallow_the_next_line() {
+        let s = &parse_str("[a]\nk = a\\\nz = 2\n").unwrap().sections[0];
+        assert_eq!((s.get("k"), s.get("z")), (Some("a\\"), Some("2")));
+    }
+
+    #[test]
+    fn indented_lines_after_a_value_continue_it() {
+        let s = &parse_str("[a]\nk = one\n  two\n").unwrap().sections[0];
+        assert_eq!(s.get("k"), Some("one\ntwo"));
+    }
+
+    #[test]
+    fn a_line_without_delimiter_is_an_error_naming_file_and_line() {
+        assert_eq!(
+            err("[a]\nfoo\nbar = 1\n"),
+            "/t/config:2: expected key = value or [section], found \"foo\"; fix or remove that line"
+        );
+    }
+
+    #[test]
+    fn keys_outside_any_section_are_an_error() {
+        assert!(err("region = x\n[a]\n").contains(":1: \"region = x\" is outside any [section]"));
+    }
+
+    #[test]
+    fn a_section_opened_twice_is_an_error() {
+        assert!(err("[a]\nk=1\n[b]\n[a]\n").contains(":4: section [a] is opened again (first at line 1)"));
+    }
+
+    #[test]
+    fn a_key_set_twice_is_an_error() {
+        assert!(err("[a]\nk=1\nk=2\n").contains(":3: k is set again in [a] (first at line 2)"));
+    }
+
+    #[test]
+    fn broken_headers_are_errors() {
+        assert!(err("[profile x\nk=v\n").contains(":1: section header \"[profile x\" has no closing ]"));
+        assert!(err("[]\n").contains("empty section name"));
+        assert!(err("[a] junk\n").contains("unexpected \"junk\" after the section header"));
+        assert!(err("[a]\n= v\n").contains(":2: expected key = value"));
+    }
+
+    #[test]
+    fn non_utf8_is_an_error_with_the_line() {
+        let e = parse(Path::new("/t/c"), b"[a]\nk = \xff\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "/t/c is not UTF-8 text (line 2); save it as UTF-8");
+    }
+
+    #[test]
+    fn an_empty_file_has_no_sections() {
+        assert!(parse_str("").unwrap().sections.is_empty());
+    }
+
+    #[test]
+    fn a_missing_file_is_empty_and_a_directory_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(
+            IniFile::load(&dir.path().join("nope"))
+                .unwrap()
+                .sections
+                .is_empty()
+        );
+        let e = IniFile::load(dir.path()).unwrap_err().to_string();
+        assert!(
+            e.starts_with(&format!("cannot read {}", dir.path().display())),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_ten_megabyte_file_parses_quickly() {
+        let mut text = String::new();
+        let mut i = 0;
+        while text.len() < 10 << 20 {
+            text.push_str(&format!(
+                "[profile p{i}]\nrole_arn = arn:aws:iam::123456789012:role/r{i}\nsource_profile = base\n\n"
+            ));
+            i += 1;
+        }
+        let f = parse_str(&text).unwrap();
+        assert_eq!(f.sections.len(), i);
+    }
+}

@@ -1,0 +1,711 @@
+//! Reading ~/.aws/config and ~/.aws/credentials and resolving a profile with aws-runas semantics.
+//!
+//! Resolution is hermetic: it takes the two parsed files, an environment map and the flags,
+//! and never reads the process environment, so tests write INI files into temp dirs.
+
+pub mod duration;
+pub mod ini;
+
+use crate::error::Origin;
+use crate::{EnvMap, Error, Result};
+use duration::{format_go_duration, parse_go_duration};
+use ini::{IniFile, Section};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub const SESSION_DEFAULT: Duration = Duration::from_secs(12 * 3600);
+pub const SESSION_MIN: Duration = Duration::from_secs(15 * 60);
+pub const SESSION_MAX: Duration = Duration::from_secs(36 * 3600);
+pub const ROLE_DEFAULT: Duration = Duration::from_secs(3600);
+pub const ROLE_MIN: Duration = Duration::from_secs(15 * 60);
+pub const ROLE_MAX: Duration = Duration::from_secs(12 * 3600);
+/// AWS limits a role assumed with role credentials (role chaining) to one hour.
+pub const CHAINED_ROLE_MAX: Duration = Duration::from_secs(3600);
+
+/// Where the two files are: `AWS_CONFIG_FILE`, else `~/.aws/config`;
+/// `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    pub config: PathBuf,
+    pub credentials: PathBuf,
+}
+
+impl Paths {
+    pub fn from_env(env: &EnvMap) -> Paths {
+        let home = env
+            .get("HOME")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("/"));
+        let pick = |var: &str, default: &str| match env.get(var).filter(|v| !v.is_empty()) {
+            Some(v) => expand_tilde(v, &home),
+            None => home.join(".aws").join(default),
+        };
+        Paths {
+            config: pick("AWS_CONFIG_FILE", "config"),
+            credentials: pick("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+        }
+    }
+}
+
+/// `~/x` → `$HOME/x`, as the AWS CLI expands these variables.
+fn expand_tilde(value: &str, home: &Path) -> PathBuf {
+    match value.strip_prefix("~/") {
+        Some(rest) => home.join(rest),
+        None if value == "~" => home.to_path_buf(),
+        None => PathBuf::from(value),
+    }
+}
+
+/// Both files, parsed.
+#[derive(Debug, Clone, Default)]
+pub struct Files {
+    pub config: IniFile,
+    pub credentials: IniFile,
+}
+
+impl Files {
+    pub fn load(paths: &Paths) -> Result<Files> {
+        Ok(Files {
+            config: IniFile::load(&paths.config)?,
+            credentials: IniFile::load(&paths.credentials)?,
+        })
+    }
+
+    /// The config section of a profile: `[default]` (or `[profile default]`), else `[profile NAME]`.
+    pub fn config_section(&self, name: &str) -> Option<&Section> {
+        if name == "default"
+            && let Some(s) = self.config.section("default")
+        {
+            return Some(s);
+        }
+        self.config
+            .sections
+            .iter()
+            .find(|s| profile_name_of(&s.name) == Some(name))
+    }
+
+    pub fn credentials_section(&self, name: &str) -> Option<&Section> {
+        self.credentials.section(name)
+    }
+
+    pub fn exists(&self, name: &str) -> bool {
+        self.config_section(name).is_some() || self.credentials_section(name).is_some()
+    }
+
+    /// Every profile name in both files, sorted, without duplicates.
+    pub fn profile_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .config
+            .sections
+            .iter()
+            .filter_map(|s| profile_name_of(&s.name).map(str::to_string))
+            .chain(self.credentials.sections.iter().map(|s| s.name.clone()))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// A setting of one profile: the config section, except that for the key settings the
+    /// credentials file wins, as in every AWS SDK.
+    fn own(&self, name: &str, key: &str) -> Option<(String, Origin)> {
+        let from = |file: &IniFile, section: Option<&Section>| {
+            let section = section?;
+            Some((
+                section.get(key)?.to_string(),
+                Origin::File {
+                    path: file.path.clone(),
+                    section: section.name.clone(),
+                },
+            ))
+        };
+        let in_credentials = || from(&self.credentials, self.credentials_section(name));
+        let in_config = || from(&self.config, self.config_section(name));
+        if key.starts_with("aws_") {
+            in_credentials().or_else(in_config)
+        } else {
+            in_config()
+        }
+    }
+}
+
+/// The profile name a config section header names: `default`, or NAME in `profile NAME`.
+/// Other sections (`services …`, `sso-session …`, a bare `[prod]`) name no profile.
+fn profile_name_of(header: &str) -> Option<&str> {
+    if header == "default" {
+        return Some("default");
+    }
+    let rest = header.strip_prefix("profile")?;
+    if !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    let name = rest.trim_start();
+    (!name.is_empty()).then_some(name)
+}
+
+/// Values given on the command line; they win over everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    pub mfa_serial: Option<String>,
+    pub external_id: Option<String>,
+    /// `-d/--duration`, Go syntax.
+    pub session_duration: Option<String>,
+    /// `-a/--role-duration`, Go syntax.
+    pub role_duration: Option<String>,
+}
+
+/// A resolved value and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting<T> {
+    pub value: T,
+    pub origin: Origin,
+}
+
+impl<T> Setting<T> {
+    fn new(value: T, origin: Origin) -> Self {
+        Setting { value, origin }
+    }
+}
+
+/// Long-term (or already temporary) keys of the profile at the root of the chain.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Keys {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: Option<String>,
+    pub origin: Origin,
+}
+
+impl std::fmt::Debug for Keys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keys")
+            .field(
+                "access_key_id",
+                &crate::credentials::mask_key_id(&self.access_key_id),
+            )
+            .field("origin", &self.origin)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One AssumeRole step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleHop {
+    /// The profile that names this role, or the ARN itself when one was given instead of a name.
+    pub profile: String,
+    pub role_arn: Setting<String>,
+    pub external_id: Option<Setting<String>>,
+}
+
+/// Everything needed to get credentials for one profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    /// The profile asked for; `None` when a role ARN was given in its place.
+    pub name: Option<String>,
+    /// The profile whose keys start the chain.
+    pub base: String,
+    /// The keys of `base`, when it has any (checked by `keys()`).
+    pub base_keys: Option<Keys>,
+    /// Roles to assume in order; the last is the one asked for. Empty for a keys profile.
+    pub roles: Vec<RoleHop>,
+    pub mfa_serial: Option<Setting<String>>,
+    pub region: Option<Setting<String>>,
+    pub endpoint_url: Option<Setting<String>>,
+    /// `AWS_STS_REGIONAL_ENDPOINTS` / `sts_regional_endpoints` = legacy.
+    pub legacy_global_endpoint: bool,
+    pub session_duration: Setting<Duration>,
+    pub role_duration: Setting<Duration>,
+    pub session_name: Setting<String>,
+    /// Clamped durations and similar: said on stderr by the caller.
+    pub warnings: Vec<String>,
+}
+
+impl Resolved {
+    /// The keys that start the chain, or the error that says where to put them.
+    pub fn keys(&self) -> Result<&Keys> {
+        self.base_keys.as_ref().ok_or_else(|| Error::NoKeys {
+            profile: self.display_name().to_string(),
+            base: self.base.clone(),
+        })
+    }
+
+    /// The name shown in messages: the profile, or the ARN given in its place.
+    pub fn display_name(&self) -> &str {
+        match (&self.name, self.roles.last()) {
+            (Some(name), _) => name,
+            (None, Some(hop)) => &hop.profile,
+            (None, None) => &self.base,
+        }
+    }
+}
+
+/// Which profile was asked for: the argument, else `AWS_PROFILE`, else `AWS_DEFAULT_PROFILE`.
+pub fn requested_profile(arg: Option<&str>, env: &EnvMap) -> Result<String> {
+    arg.map(str::to_string)
+        .or_else(|| env.get("AWS_PROFILE").filter(|v| !v.is_empty()).cloned())
+        .or_else(|| env.get("AWS_DEFAULT_PROFILE").filter(|v| !v.is_empty()).cloned())
+        .ok_or(Error::NoProfile)
+}
+
+/// True for `arn:PARTITION:iam::ACCOUNT:role/[path/]name` in the aws, aws-cn and aws-us-gov
+/// partitions.
+pub fn is_role_arn(text: &str) -> bool {
+    let Some(rest) = ["arn:aws:iam::", "arn:aws-cn:iam::", "arn:aws-us-gov:iam::"]
+        .iter()
+        .find_map(|p| text.strip_prefix(p))
+    else {
+        return false;
+    };
+    let Some((account, resource)) = rest.split_once(':') else {
+        return false;
+    };
+    let Some(path_and_name) = resource.strip_prefix("role/") else {
+        return false;
+    };
+    let name = path_and_name.rsplit('/').next().unwrap_or("");
+    account.len() == 12
+        && account.bytes().all(|b| b.is_ascii_digit())
+        && !name.is_empty()
+        && name.len() <= 64
+        && path_and_name.len() <= 512
+        && path_and_name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/+=,.@_-".contains(c))
+        && path_and_name.split('/').all(|segment| !segment.is_empty())
+}
+
+/// Resolve `requested` (a profile name or a role ARN) into a chain of keys and roles, merging
+/// every attribute as aws-runas does: `[default]` < the source profiles (farthest first) < the
+/// profile's own section < environment < flags.
+pub fn resolve(files: &Files, env: &EnvMap, flags: &Overrides, requested: &str) -> Result<Resolved> {
+    let chain = if files.exists(requested) {
+        walk_chain(files, requested)?
+    } else if requested.starts_with("arn:") {
+        if !is_role_arn(requested) {
+            return Err(Error::BadArn {
+                origin: Origin::Flag("PROFILE"),
+                key: "profile",
+                value: requested.into(),
+            });
+        }
+        // A role ARN in place of a name is assumed with what the default profile resolves to.
+        let mut chain = if files.exists("default") {
+            walk_chain(files, "default")?
+        } else {
+            Chain {
+                profiles: vec!["default".into()],
+                base: "default".into(),
+                arn: None,
+            }
+        };
+        chain.arn = Some(requested.into());
+        chain
+    } else {
+        return Err(unknown_profile(files, requested));
+    };
+
+    // Sections to search for inherited settings, nearest first, `[default]` last.
+    let mut lineage: Vec<&str> = chain.profiles.iter().map(String::as_str).collect();
+    if !lineage.contains(&"default") {
+        lineage.push("default");
+    }
+    let inherited = |key: &str| lineage.iter().find_map(|p| files.own(p, key));
+
+    let mut roles = Vec::new();
+    // The role profiles of the chain, from the one nearest the keys to the one asked for.
+    for profile in chain.profiles.iter().rev() {
+        let Some((arn, origin)) = files.own(profile, "role_arn") else {
+            continue;
+        };
+        if !is_role_arn(&arn) {
+            return Err(Error::BadArn {
+                origin,
+                key: "role_arn",
+                value: arn,
+            });
+        }
+        let external_id = files.own(profile, "external_id").map(|(v, o)| Setting::new(v, o));
+        roles.push(RoleHop {
+            profile: profile.clone(),
+            role_arn: Setting::new(arn, origin),
+            external_id,
+        });
+    }
+    if let Some(arn) = &chain.arn {
+        roles.push(RoleHop {
+            profile: arn.clone(),
+            role_arn: Setting::new(arn.clone(), Origin::Flag("PROFILE")),
+            external_id: None,
+        });
+    }
+    // Flags and environment apply to the role asked for, the last hop.
+    if let Some(last) = roles.last_mut()
+        && let Some(v) = pick(&flags.external_id, "-X/--external-id", env, "EXTERNAL_ID")
+    {
+        last.external_id = Some(v);
+    }
+
+    let mut warnings = Vec::new();
+    let setting = |flag: &Option<String>, flag_name: &'static str, var: &'static str, key: &str| {
+        pick(flag, flag_name, env, var).or_else(|| inherited(key).map(|(v, o)| Setting::new(v, o)))
+    };
+
+    // An empty value (`mfa_serial =`) stops the inheritance: this profile has none.
+    let non_empty = |s: &Setting<String>| !s.value.is_empty();
+    let mfa_serial =
+        setting(&flags.mfa_serial, "-M/--mfa-serial", "MFA_SERIAL", "mfa_serial").filter(non_empty);
+    let region = pick(&None, "", env, "AWS_REGION")
+        .or_else(|| pick(&None, "", env, "AWS_DEFAULT_REGION"))
+        .or_else(|| inherited("region").map(|(v, o)| Setting::new(v, o)))
+        .filter(non_empty);
+    let endpoint_url = endpoint_url(files, env, &inherited).filter(non_empty);
+    let legacy_global_endpoint = pick(&None, "", env, "AWS_STS_REGIONAL_ENDPOINTS")
+        .or_else(|| inherited("sts_regional_endpoints").map(|(v, o)| Setting::new(v, o)))
+        .is_some_and(|s| s.value.eq_ignore_ascii_case("legacy"));
+
+    let session_duration = duration_setting(
+        pick(
+            &flags.session_duration,
+            "-d/--duration",
+            env,
+            "SESSION_TOKEN_DURATION",
+        )
+        .or_else(|| inherited("session_token_duration").map(|(v, o)| Setting::new(v, o))),
+        "session_token_duration",
+        SESSION_DEFAULT,
+        (SESSION_MIN, SESSION_MAX),
+        &mut warnings,
+    )?;
+    let role_duration = match pick(
+        &flags.role_duration,
+        "-a/--role-duration",
+        env,
+        "CREDENTIALS_DURATION",
+    ) {
+        Some(s) => Some(s),
+        // In each section credentials_duration wins over duration_seconds, nearest section first.
+        None => lineage
+            .iter()
+            .find_map(|p| {
+                files
+                    .own(p, "credentials_duration")
+                    .map(|(v, o)| Ok(Setting::new(v, o)))
+                    .or_else(|| {
+                        files
+                            .own(p, "duration_seconds")
+                            .map(|(v, origin)| match v.parse::<u64>() {
+                                Ok(secs) => Ok(Setting::new(format!("{secs}s"), origin)),
+                                Err(_) => Err(Error::BadDuration {
+                                    origin,
+                                    key: "duration_seconds",
+                                    value: v,
+                                    reason: "not a whole number of seconds".into(),
+                                }),
+                            })
+                    })
+            })
+            .transpose()?,
+    };
+    let role_duration = duration_setting(
+        role_duration,
+        "credentials_duration",
+        ROLE_DEFAULT,
+        (ROLE_MIN, ROLE_MAX),
+        &mut warnings,
+    )?;
+
+    let session_name = match pick(&None, "", env, "AWS_ROLE_SESSION_NAME")
+        .or_else(|| inherited("role_session_name").map(|(v, o)| Setting::new(v, o)))
+    {
+        Some(s) if is_valid_session_name(&s.value) => s,
+        Some(s) => {
+            return Err(Error::BadValue {
+                origin: s.origin,
+                key: "role_session_name",
+                value: s.value,
+                reason: "use 2 to 64 of the characters A-Z a-z 0-9 _ + = , . @ -".into(),
+            });
+        }
+        None => Setting::new(default_session_name(env), Origin::Default),
+    };
+
+    let base_keys = keys_of(files, &chain.base, requested)?;
+
+    Ok(Resolved {
+        name: chain.arn.is_none().then(|| requested.to_string()),
+        base: chain.base,
+        base_keys,
+        roles,
+        mfa_serial,
+        region,
+        endpoint_url,
+        legacy_global_endpoint,
+        session_duration,
+        role_duration,
+        session_name,
+        warnings,
+    })
+}
+
+/// The profiles from the one asked for to the one with the keys.
+struct Chain {
+    profiles: Vec<String>,
+    base: String,
+    /// A role ARN given in place of a profile name.
+    arn: Option<String>,
+}
+
+fn walk_chain(files: &Files, requested: &str) -> Result<Chain> {
+    let mut profiles = vec![requested.to_string()];
+    loop {
+        let current = profiles.last().expect("chain starts non-empty").clone();
+        if files.own(&current, "role_arn").is_none() {
+            return Ok(Chain {
+                base: current,
+                profiles,
+                arn: None,
+            });
+        }
+        let source = match files.own(&current, "source_profile") {
+            Some((source, _)) => source,
+            // aws-runas: a role without source_profile is assumed with the default profile's keys.
+            None => "default".to_string(),
+        };
+        if source == current {
+            // `[profile x] source_profile = x` with keys in the credentials file: a common idiom.
+            return Ok(Chain {
+                base: current,
+                profiles,
+                arn: None,
+            });
+        }
+        if profiles.contains(&source) {
+            profiles.push(source);
+            return Err(Error::SourceLoop {
+                profile: requested.to_string(),
+                chain: profiles,
+            });
+        }
+        if !files.exists(&source) {
+            return Err(Error::MissingSource {
+                profile: current,
+                source_profile: source,
+            });
+        }
+        profiles.push(source);
+    }
+}
+
+/// The keys of `base`: both halves or neither.
+fn keys_of(files: &Files, base: &str, requested: &str) -> Result<Option<Keys>> {
+    let id = files.own(base, "aws_access_key_id");
+    let secret = files.own(base, "aws_secret_access_key");
+    match (id, secret) {
+        (Some((access_key_id, origin)), Some((secret_access_key, _))) => Ok(Some(Keys {
+            access_key_id,
+            secret_access_key,
+            session_token: files
+                .own(base, "aws_session_token")
+                .map(|(v, _)| v)
+                .filter(|v| !v.is_empty()),
+            origin,
+        })),
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(Error::HalfKeys {
+            profile: requested.to_string(),
+            base: base.to_string(),
+            what: "aws_access_key_id",
+            missing: "aws_secret_access_key",
+        }),
+        (None, Some(_)) => Err(Error::HalfKeys {
+            profile: requested.to_string(),
+            base: base.to_string(),
+            what: "aws_secret_access_key",
+            missing: "aws_access_key_id",
+        }),
+    }
+}
+
+/// A flag value, else a non-empty environment variable.
+fn pick(
+    flag: &Option<String>,
+    flag_name: &'static str,
+    env: &EnvMap,
+    var: &'static str,
+) -> Option<Setting<String>> {
+    if let Some(v) = flag {
+        return Some(Setting::new(v.clone(), Origin::Flag(flag_name)));
+    }
+    env.get(var)
+        .filter(|v| !v.is_empty())
+        .map(|v| Setting::new(v.clone(), Origin::Env(var)))
+}
+
+/// The STS endpoint, in the order every AWS SDK uses: `AWS_ENDPOINT_URL_STS`,
+/// `AWS_ENDPOINT_URL`, the `sts` entry of the profile's `[services NAME]` section, the
+/// profile's `endpoint_url`; none of them when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`.
+fn endpoint_url(
+    files: &Files,
+    env: &EnvMap,
+    inherited: &dyn Fn(&str) -> Option<(String, Origin)>,
+) -> Option<Setting<String>> {
+    let ignore = pick(&None, "", env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+        .or_else(|| inherited("ignore_configured_endpoint_urls").map(|(v, o)| Setting::new(v, o)))
+        .is_some_and(|s| s.value.eq_ignore_ascii_case("true"));
+    if ignore {
+        return None;
+    }
+    pick(&None, "", env, "AWS_ENDPOINT_URL_STS")
+        .or_else(|| pick(&None, "", env, "AWS_ENDPOINT_URL"))
+        .or_else(|| {
+            let (services, _) = inherited("services")?;
+            let section = files.config.section(&format!("services {services}"))?;
+            let url = section
+                .entry("sts")?
+                .sub
+                .iter()
+                .find(|e| e.key == "endpoint_url")?;
+            Some(Setting::new(
+                url.value.clone(),
+                Origin::File {
+                    path: files.config.path.clone(),
+                    section: section.name.clone(),
+                },
+            ))
+        })
+        .or_else(|| inherited("endpoint_url").map(|(v, o)| Setting::new(v, o)))
+}
+
+/// Parse and clamp a duration setting; `None` gives the default.
+fn duration_setting(
+    raw: Option<Setting<String>>,
+    key: &'static str,
+    default: Duration,
+    (min, max): (Duration, Duration),
+    warnings: &mut Vec<String>,
+) -> Result<Setting<Duration>> {
+    let Some(raw) = raw else {
+        return Ok(Setting::new(default, Origin::Default));
+    };
+    let parsed = parse_go_duration(&raw.value).map_err(|reason| Error::BadDuration {
+        origin: raw.origin.clone(),
+        key,
+        value: raw.value.clone(),
+        reason,
+    })?;
+    let clamped = parsed.clamp(min, max);
+    if clamped != parsed {
+        warnings.push(format!(
+            "{key} {} ({}) is outside {}–{}; using {}",
+            format_go_duration(parsed),
+            raw.origin,
+            format_go_duration(min),
+            format_go_duration(max),
+            format_go_duration(clamped)
+        ));
+    }
+    Ok(Setting::new(clamped, raw.origin))
+}
+
+/// `[\w+=,.@-]{2,64}`: what STS accepts as a RoleSessionName.
+pub fn is_valid_session_name(name: &str) -> bool {
+    (2..=64).contains(&name.len()) && name.chars().all(is_session_name_char)
+}
+
+fn is_session_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "_+=,.@-".contains(c)
+}
+
+/// The local user name made valid for STS: other characters become `-`, padded to 2, cut to 64.
+pub fn default_session_name(env: &EnvMap) -> String {
+    let user = ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|v| env.get(*v).filter(|v| !v.is_empty()).cloned())
+        .or_else(login_name)
+        .unwrap_or_else(|| "runas".to_string());
+    let mut name: String = user
+        .chars()
+        .map(|c| if is_session_name_char(c) { c } else { '-' })
+        .take(64)
+        .collect();
+    while name.len() < 2 {
+        name.push('-');
+    }
+    name
+}
+
+/// The name of the effective user from the password database, for when no variable names it.
+fn login_name() -> Option<String> {
+    // SAFETY: getpwuid returns a pointer into static storage or null; we copy the name out
+    // before any other call could overwrite it.
+    unsafe {
+        let pw = libc::getpwuid(libc::geteuid());
+        if pw.is_null() || (*pw).pw_name.is_null() {
+            return None;
+        }
+        std::ffi::CStr::from_ptr((*pw).pw_name)
+            .to_str()
+            .ok()
+            .map(str::to_string)
+    }
+}
+
+/// The unknown-profile error, with the nearest names by edit distance.
+pub fn unknown_profile(files: &Files, requested: &str) -> Error {
+    let wanted = requested.to_lowercase();
+    let mut scored: Vec<(usize, String)> = files
+        .profile_names()
+        .into_iter()
+        .map(|name| (strsim::damerau_levenshtein(&wanted, &name.to_lowercase()), name))
+        .filter(|(distance, name)| *distance <= (name.chars().count() / 3).max(1))
+        .collect();
+    scored.sort();
+    let suggestions = scored.into_iter().take(3).map(|(_, n)| n).collect();
+    Error::UnknownProfile {
+        name: requested.to_string(),
+        suggestions,
+    }
+}
+
+/// What `runas list` shows for each profile.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ProfileSummary {
+    pub name: String,
+    /// `keys`, `role`, or `chain` (a role whose source profile is itself a role).
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_profile: Option<String>,
+}
+
+/// Every profile, sorted by name.
+pub fn list_profiles(files: &Files) -> Vec<ProfileSummary> {
+    files
+        .profile_names()
+        .into_iter()
+        .map(|name| {
+            let role_arn = files.own(&name, "role_arn").map(|(v, _)| v);
+            let source_profile = role_arn.as_ref().map(|_| {
+                files
+                    .own(&name, "source_profile")
+                    .map(|(v, _)| v)
+                    .unwrap_or_else(|| "default".into())
+            });
+            let kind = match &source_profile {
+                None => "keys",
+                Some(source) if *source != name && files.own(source, "role_arn").is_some() => "chain",
+                Some(_) => "role",
+            };
+            ProfileSummary {
+                name,
+                kind,
+                role_arn,
+                source_profile,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

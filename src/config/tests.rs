@@ -1,0 +1,693 @@
+//! Resolver rules, one test each, on INI text (and, for paths, real files in temp dirs).
+
+use super::*;
+
+const CONFIG: &str = "/home/u/.aws/config";
+const CREDS: &str = "/home/u/.aws/credentials";
+
+fn files(config: &str, credentials: &str) -> Files {
+    Files {
+        config: ini::parse(Path::new(CONFIG), config.as_bytes()).unwrap(),
+        credentials: ini::parse(Path::new(CREDS), credentials.as_bytes()).unwrap(),
+    }
+}
+
+fn env(pairs: &[(&str, &str)]) -> EnvMap {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn no_env() -> EnvMap {
+    env(&[("USER", "alice")])
+}
+
+fn file_origin(path: &str, section: &str) -> Origin {
+    Origin::File {
+        path: PathBuf::from(path),
+        section: section.into(),
+    }
+}
+
+const ROLE: &str = "arn:aws:iam::123456789012:role/admin";
+
+/// The seed's layout: keys in the credentials file, MFA in [default], roles using them.
+fn seed() -> Files {
+    files(
+        "[default]\nregion = us-east-1\nmfa_serial = arn:aws:iam::111111111111:mfa/alice\n\n\
+         [profile prod]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = default\n\n\
+         [profile dev]\nrole_arn = arn:aws:iam::222222222222:role/dev\nregion = eu-west-1\n\
+         mfa_serial = arn:aws:iam::111111111111:mfa/dev\n\n\
+         [profile ops]\nrole_arn = arn:aws:iam::333333333333:role/ops\nsource_profile = prod\n",
+        "[default]\naws_access_key_id = AKIAAAAAAAAAAAAAAAAA\naws_secret_access_key = secret\n",
+    )
+}
+
+fn resolve_seed(name: &str) -> Resolved {
+    resolve(&seed(), &no_env(), &Overrides::default(), name).unwrap()
+}
+
+#[test]
+fn the_argument_wins_then_aws_profile_then_aws_default_profile() {
+    let e = env(&[("AWS_PROFILE", "a"), ("AWS_DEFAULT_PROFILE", "b")]);
+    assert_eq!(requested_profile(Some("x"), &e).unwrap(), "x");
+    assert_eq!(requested_profile(None, &e).unwrap(), "a");
+    assert_eq!(
+        requested_profile(None, &env(&[("AWS_DEFAULT_PROFILE", "b")])).unwrap(),
+        "b"
+    );
+    assert_eq!(
+        requested_profile(None, &env(&[("AWS_PROFILE", "")]))
+            .unwrap_err()
+            .to_string(),
+        Error::NoProfile.to_string()
+    );
+}
+
+#[test]
+fn no_profile_anywhere_is_a_clear_error() {
+    assert_eq!(
+        requested_profile(None, &no_env()).unwrap_err().to_string(),
+        "no profile given; name one (runas env PROFILE) or set AWS_PROFILE"
+    );
+}
+
+#[test]
+fn a_keys_profile_resolves_to_its_keys_and_no_roles() {
+    let r = resolve_seed("default");
+    assert!(r.roles.is_empty());
+    assert_eq!(r.base, "default");
+    let keys = r.keys().unwrap();
+    assert_eq!(keys.access_key_id, "AKIAAAAAAAAAAAAAAAAA");
+    assert_eq!(keys.origin, file_origin(CREDS, "default"));
+}
+
+#[test]
+fn mfa_serial_and_region_in_default_apply_to_role_profiles() {
+    let r = resolve_seed("prod");
+    assert_eq!(r.roles.len(), 1);
+    assert_eq!(r.roles[0].role_arn.value, ROLE);
+    assert_eq!(
+        r.mfa_serial.as_ref().unwrap().value,
+        "arn:aws:iam::111111111111:mfa/alice"
+    );
+    assert_eq!(r.mfa_serial.unwrap().origin, file_origin(CONFIG, "default"));
+    assert_eq!(r.region.unwrap().value, "us-east-1");
+}
+
+#[test]
+fn the_profiles_own_values_win_over_default() {
+    let r = resolve_seed("dev");
+    assert_eq!(r.region.unwrap().value, "eu-west-1");
+    assert_eq!(r.mfa_serial.unwrap().value, "arn:aws:iam::111111111111:mfa/dev");
+}
+
+#[test]
+fn a_role_without_source_profile_uses_the_default_keys() {
+    let r = resolve_seed("dev");
+    assert_eq!(r.base, "default");
+    assert!(r.keys().is_ok());
+}
+
+#[test]
+fn the_source_profiles_values_win_over_default() {
+    let f = files(
+        "[default]\nregion = us-east-1\n[profile base]\nregion = ap-south-1\nmfa_serial = arn:aws:iam::1:mfa/base\n\
+         [profile r]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = base\n",
+        "[base]\naws_access_key_id = AKIABASE0000000000\naws_secret_access_key = s\n",
+    );
+    let r = resolve(&f, &no_env(), &Overrides::default(), "r").unwrap();
+    assert_eq!(r.region.unwrap().value, "ap-south-1");
+    assert_eq!(r.mfa_serial.unwrap().origin, file_origin(CONFIG, "profile base"));
+    assert_eq!(r.base, "base");
+}
+
+#[test]
+fn environment_wins_over_files_and_flags_win_over_environment() {
+    let e = env(&[
+        ("MFA_SERIAL", "arn:env"),
+        ("EXTERNAL_ID", "env-ext"),
+        ("USER", "alice"),
+    ]);
+    let r = resolve(&seed(), &e, &Overrides::default(), "prod").unwrap();
+    assert_eq!(r.mfa_serial.unwrap().origin, Origin::Env("MFA_SERIAL"));
+    assert_eq!(r.roles[0].external_id.as_ref().unwrap().value, "env-ext");
+    let flags = Overrides {
+        mfa_serial: Some("arn:flag".into()),
+        external_id: Some("flag-ext".into()),
+        ..Default::default()
+    };
+    let r = resolve(&seed(), &e, &flags, "prod").unwrap();
+    assert_eq!(
+        r.mfa_serial.unwrap(),
+        Setting::new("arn:flag".to_string(), Origin::Flag("-M/--mfa-serial"))
+    );
+    assert_eq!(r.roles[0].external_id.as_ref().unwrap().value, "flag-ext");
+}
+
+#[test]
+fn region_comes_from_aws_region_then_aws_default_region_then_the_chain() {
+    let both = env(&[("AWS_REGION", "r1"), ("AWS_DEFAULT_REGION", "r2")]);
+    assert_eq!(
+        resolve(&seed(), &both, &Overrides::default(), "dev")
+            .unwrap()
+            .region
+            .unwrap()
+            .value,
+        "r1"
+    );
+    let one = env(&[("AWS_DEFAULT_REGION", "r2")]);
+    assert_eq!(
+        resolve(&seed(), &one, &Overrides::default(), "dev")
+            .unwrap()
+            .region
+            .unwrap()
+            .value,
+        "r2"
+    );
+}
+
+#[test]
+fn chains_resolve_to_the_end_in_assume_order() {
+    let r = resolve_seed("ops");
+    let hops: Vec<&str> = r.roles.iter().map(|h| h.profile.as_str()).collect();
+    assert_eq!(hops, ["prod", "ops"]);
+    assert_eq!(r.base, "default");
+}
+
+#[test]
+fn three_step_chains_resolve() {
+    let f = files(
+        "[profile a]\nmfa_serial = arn:aws:iam::1:mfa/a\n\
+         [profile b]\nrole_arn = arn:aws:iam::123456789012:role/b\nsource_profile = a\n\
+         [profile c]\nrole_arn = arn:aws:iam::123456789012:role/c\nsource_profile = b\nexternal_id = xc\n",
+        "[a]\naws_access_key_id = AKIA0000000000000000\naws_secret_access_key = s\n",
+    );
+    let r = resolve(&f, &no_env(), &Overrides::default(), "c").unwrap();
+    assert_eq!(r.base, "a");
+    assert_eq!(
+        r.roles
+            .iter()
+            .map(|h| h.role_arn.value.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "arn:aws:iam::123456789012:role/b",
+            "arn:aws:iam::123456789012:role/c"
+        ]
+    );
+    assert_eq!(
+        r.roles[0].external_id, None,
+        "external_id belongs to its own role"
+    );
+    assert_eq!(r.roles[1].external_id.as_ref().unwrap().value, "xc");
+    assert_eq!(r.mfa_serial.unwrap().value, "arn:aws:iam::1:mfa/a");
+}
+
+fn loop_error(config: &str, name: &str) -> String {
+    let f = files(config, "");
+    resolve(&f, &no_env(), &Overrides::default(), name)
+        .unwrap_err()
+        .to_string()
+}
+
+#[test]
+fn loops_of_length_two_and_three_are_named() {
+    let two = "[profile a]\nrole_arn = arn:aws:iam::123456789012:role/a\nsource_profile = b\n\
+               [profile b]\nrole_arn = arn:aws:iam::123456789012:role/b\nsource_profile = a\n";
+    assert_eq!(
+        loop_error(two, "a"),
+        "profile \"a\": source_profile loop a → b → a; point one of them at a profile with keys"
+    );
+    let three = "[profile a]\nrole_arn = arn:aws:iam::123456789012:role/a\nsource_profile = b\n\
+                 [profile b]\nrole_arn = arn:aws:iam::123456789012:role/b\nsource_profile = c\n\
+                 [profile c]\nrole_arn = arn:aws:iam::123456789012:role/c\nsource_profile = b\n";
+    assert!(loop_error(three, "a").contains("source_profile loop a → b → c → b"));
+}
+
+#[test]
+fn a_loop_through_default_is_named() {
+    let cfg = "[default]\nrole_arn = arn:aws:iam::123456789012:role/d\nsource_profile = a\n\
+               [profile a]\nrole_arn = arn:aws:iam::123456789012:role/a\n";
+    assert!(loop_error(cfg, "a").contains("loop a → default → a"));
+}
+
+#[test]
+fn a_self_referencing_profile_uses_its_own_keys() {
+    let f = files(
+        "[profile x]\nrole_arn = arn:aws:iam::123456789012:role/x\nsource_profile = x\n",
+        "[x]\naws_access_key_id = AKIAXXXXXXXXXXXXXXXX\naws_secret_access_key = s\n",
+    );
+    let r = resolve(&f, &no_env(), &Overrides::default(), "x").unwrap();
+    assert_eq!(r.base, "x");
+    assert_eq!(r.roles.len(), 1);
+    assert_eq!(r.keys().unwrap().access_key_id, "AKIAXXXXXXXXXXXXXXXX");
+}
+
+#[test]
+fn a_missing_source_profile_is_named() {
+    let e = loop_error(
+        "[profile a]\nrole_arn = arn:aws:iam::123456789012:role/a\nsource_profile = nope\n",
+        "a",
+    );
+    assert_eq!(
+        e,
+        "profile \"a\": source_profile \"nope\" does not exist; add [profile nope] or fix source_profile"
+    );
+}
+
+#[test]
+fn a_role_without_keys_anywhere_says_where_to_put_them() {
+    let f = files(
+        "[profile a]\nrole_arn = arn:aws:iam::123456789012:role/a\nsource_profile = b\n[profile b]\n",
+        "",
+    );
+    let r = resolve(&f, &no_env(), &Overrides::default(), "a").unwrap();
+    assert_eq!(
+        r.keys().unwrap_err().to_string(),
+        "profile \"a\": no access keys in \"b\"; add aws_access_key_id and aws_secret_access_key to [b] in the credentials file"
+    );
+}
+
+#[test]
+fn half_a_key_pair_is_an_error() {
+    let f = files("", "[k]\naws_access_key_id = AKIA0000000000000000\n");
+    let e = resolve(&f, &no_env(), &Overrides::default(), "k")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("aws_access_key_id in [k] has no matching aws_secret_access_key"),
+        "{e}"
+    );
+}
+
+#[test]
+fn keys_may_live_in_the_config_file_and_the_credentials_file_wins() {
+    let f = files(
+        "[profile k]\naws_access_key_id = AKIACONFIG0000000000\naws_secret_access_key = c\naws_session_token = tok\n",
+        "",
+    );
+    let r = resolve(&f, &no_env(), &Overrides::default(), "k").unwrap();
+    assert_eq!(r.keys().unwrap().session_token.as_deref(), Some("tok"));
+    let f = files(
+        "[profile k]\naws_access_key_id = AKIACONFIG0000000000\naws_secret_access_key = c\n",
+        "[k]\naws_access_key_id = AKIACREDS00000000000\naws_secret_access_key = s\n",
+    );
+    let r = resolve(&f, &no_env(), &Overrides::default(), "k").unwrap();
+    assert_eq!(r.keys().unwrap().access_key_id, "AKIACREDS00000000000");
+}
+
+#[test]
+fn profile_names_are_read_literally() {
+    for name in [
+        r"back\slash",
+        r#"quo"te"#,
+        "it's",
+        "$(id)",
+        "a b",
+        "日本",
+        "; rm -rf ~",
+        "x\\",
+    ] {
+        let f = files(
+            &format!("[profile {name}]\nregion = r-{}\n", name.len()),
+            &format!("[{name}]\naws_access_key_id = AKIA0000000000000000\naws_secret_access_key = s\n"),
+        );
+        let r = resolve(&f, &no_env(), &Overrides::default(), name).unwrap();
+        assert_eq!(r.name.as_deref(), Some(name));
+        assert_eq!(r.region.as_ref().unwrap().value, format!("r-{}", name.len()));
+        assert!(r.keys().is_ok(), "{name}");
+    }
+}
+
+#[test]
+fn profile_default_is_the_same_as_default() {
+    let f = files("[profile default]\nregion = eu-north-1\n", "");
+    assert_eq!(f.config_section("default").unwrap().name, "profile default");
+    assert_eq!(
+        resolve(&f, &no_env(), &Overrides::default(), "default")
+            .unwrap()
+            .region
+            .unwrap()
+            .value,
+        "eu-north-1"
+    );
+}
+
+#[test]
+fn sections_that_are_not_profiles_are_not_profiles() {
+    let f = files(
+        "[prod]\nregion = x\n[services s]\n[sso-session s]\n[profilex]\n",
+        "",
+    );
+    assert!(f.profile_names().is_empty());
+}
+
+#[test]
+fn unknown_profile_suggests_the_nearest_name() {
+    let e = resolve(&seed(), &no_env(), &Overrides::default(), "prdo")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(e, "unknown profile \"prdo\"; did you mean \"prod\"?");
+    let e = resolve(&seed(), &no_env(), &Overrides::default(), "zzzzzzzzzz")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "unknown profile \"zzzzzzzzzz\"; run runas list to see the profiles"
+    );
+    let e = resolve(&seed(), &no_env(), &Overrides::default(), "PROD")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("did you mean \"prod\""), "{e}");
+}
+
+#[test]
+fn role_arns_of_every_partition_are_recognised() {
+    for arn in [
+        "arn:aws:iam::123456789012:role/name",
+        "arn:aws:iam::123456789012:role/path/to/name",
+        "arn:aws-cn:iam::123456789012:role/n",
+        "arn:aws-us-gov:iam::123456789012:role/n+=,.@_-",
+    ] {
+        assert!(is_role_arn(arn), "{arn}");
+    }
+    for bad in [
+        "arn:aws:iam::12345678901:role/short-account",
+        "arn:aws:iam::123456789012:user/alice",
+        "arn:aws:iam::123456789012:role/",
+        "arn:aws:iam::123456789012:role/a b",
+        "arn:aws:sts::123456789012:role/x",
+        "arn:aws-xx:iam::123456789012:role/x",
+        "arn:aws:iam::123456789012:role//x",
+    ] {
+        assert!(!is_role_arn(bad), "{bad}");
+    }
+}
+
+#[test]
+fn a_role_arn_in_place_of_a_name_uses_default() {
+    let arn = "arn:aws-cn:iam::123456789012:role/path/x";
+    let r = resolve_seed(arn);
+    assert_eq!(r.name, None);
+    assert_eq!(r.base, "default");
+    assert_eq!(r.roles.len(), 1);
+    assert_eq!(r.roles[0].role_arn.value, arn);
+    assert_eq!(
+        r.mfa_serial.as_ref().unwrap().value,
+        "arn:aws:iam::111111111111:mfa/alice"
+    );
+    assert_eq!(r.display_name(), arn);
+}
+
+#[test]
+fn a_malformed_arn_in_place_of_a_name_is_an_error() {
+    let e = resolve(&seed(), &no_env(), &Overrides::default(), "arn:aws:iam::1:role/x")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("is not a role ARN"), "{e}");
+}
+
+#[test]
+fn a_malformed_role_arn_in_a_file_names_the_section() {
+    let f = files("[profile p]\nrole_arn = arn:aws:iam::123:role/x\n[default]\n", "");
+    let e = resolve(&f, &no_env(), &Overrides::default(), "p")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "/home/u/.aws/config [profile p]: role_arn = \"arn:aws:iam::123:role/x\" is not a role ARN; \
+         write it like arn:aws:iam::123456789012:role/name"
+    );
+}
+
+fn durations(config: &str, e: &EnvMap, flags: &Overrides) -> Result<Resolved> {
+    let f = files(
+        config,
+        "[default]\naws_access_key_id = AKIA0000000000000000\naws_secret_access_key = s\n",
+    );
+    resolve(&f, e, flags, "default")
+}
+
+#[test]
+fn durations_default_to_12h_and_1h() {
+    let r = durations("", &no_env(), &Overrides::default()).unwrap();
+    assert_eq!(r.session_duration, Setting::new(SESSION_DEFAULT, Origin::Default));
+    assert_eq!(r.role_duration, Setting::new(ROLE_DEFAULT, Origin::Default));
+}
+
+#[test]
+fn durations_read_go_syntax_from_the_file() {
+    let r = durations(
+        "[default]\nsession_token_duration = 1h30m\ncredentials_duration = 1.5h\n",
+        &no_env(),
+        &Overrides::default(),
+    )
+    .unwrap();
+    assert_eq!(r.session_duration.value, Duration::from_secs(5400));
+    assert_eq!(r.role_duration.value, Duration::from_secs(5400));
+    assert!(r.warnings.is_empty());
+}
+
+#[test]
+fn duration_seconds_is_a_fallback_for_the_role_duration() {
+    let r = durations(
+        "[default]\nduration_seconds = 7200\n",
+        &no_env(),
+        &Overrides::default(),
+    )
+    .unwrap();
+    assert_eq!(r.role_duration.value, Duration::from_secs(7200));
+    let r = durations(
+        "[default]\nduration_seconds = 7200\ncredentials_duration = 2h30m\n",
+        &no_env(),
+        &Overrides::default(),
+    )
+    .unwrap();
+    assert_eq!(r.role_duration.value, Duration::from_secs(9000));
+    let e = durations(
+        "[default]\nduration_seconds = 1h\n",
+        &no_env(),
+        &Overrides::default(),
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("duration_seconds = \"1h\" is not a duration (not a whole number of seconds)")
+    );
+}
+
+#[test]
+fn duration_env_and_flags_override_in_order() {
+    let e = env(&[("SESSION_TOKEN_DURATION", "2h"), ("CREDENTIALS_DURATION", "30m")]);
+    let r = durations(
+        "[default]\nsession_token_duration = 8h\n",
+        &e,
+        &Overrides::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        r.session_duration,
+        Setting::new(Duration::from_secs(7200), Origin::Env("SESSION_TOKEN_DURATION"))
+    );
+    assert_eq!(r.role_duration.value, Duration::from_secs(1800));
+    let flags = Overrides {
+        session_duration: Some("3h".into()),
+        role_duration: Some("45m".into()),
+        ..Default::default()
+    };
+    let r = durations("", &e, &flags).unwrap();
+    assert_eq!(
+        r.session_duration,
+        Setting::new(Duration::from_secs(10800), Origin::Flag("-d/--duration"))
+    );
+    assert_eq!(
+        r.role_duration,
+        Setting::new(Duration::from_secs(2700), Origin::Flag("-a/--role-duration"))
+    );
+}
+
+#[test]
+fn out_of_range_durations_are_clamped_with_a_warning() {
+    let r = durations(
+        "[default]\nsession_token_duration = 48h\ncredentials_duration = 5m\n",
+        &no_env(),
+        &Overrides::default(),
+    )
+    .unwrap();
+    assert_eq!(r.session_duration.value, SESSION_MAX);
+    assert_eq!(r.role_duration.value, ROLE_MIN);
+    assert_eq!(
+        r.warnings,
+        [
+            "session_token_duration 48h (/home/u/.aws/config [default]) is outside 15m–36h; using 36h",
+            "credentials_duration 5m (/home/u/.aws/config [default]) is outside 15m–12h; using 15m",
+        ]
+    );
+}
+
+#[test]
+fn a_bad_duration_names_file_section_key_and_value() {
+    let e = durations(
+        "[default]\nsession_token_duration = 12 hours\n",
+        &no_env(),
+        &Overrides::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "/home/u/.aws/config [default]: session_token_duration = \"12 hours\" is not a duration \
+         (unknown unit \" hours\"); write it like 12h, 1h30m or 3600s"
+    );
+    let e = durations(
+        "",
+        &env(&[("CREDENTIALS_DURATION", "3600")]),
+        &Overrides::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "env CREDENTIALS_DURATION: credentials_duration = \"3600\" is not a duration (missing unit after 3600); \
+         write it like 12h, 1h30m or 3600s"
+    );
+}
+
+#[test]
+fn session_name_defaults_to_the_user_made_valid() {
+    let r = durations("", &env(&[("USER", "Jane Doe (ops)")]), &Overrides::default()).unwrap();
+    assert_eq!(
+        r.session_name,
+        Setting::new("Jane-Doe--ops-".to_string(), Origin::Default)
+    );
+    assert_eq!(default_session_name(&env(&[("USER", "x")])), "x-");
+    assert_eq!(default_session_name(&env(&[("USER", &"a".repeat(80))])).len(), 64);
+    assert!(is_valid_session_name(&default_session_name(&EnvMap::new())));
+}
+
+#[test]
+fn session_name_comes_from_env_then_file_and_must_be_valid() {
+    let r = durations(
+        "[default]\nrole_session_name = from-file\n",
+        &env(&[("AWS_ROLE_SESSION_NAME", "from-env")]),
+        &Overrides::default(),
+    )
+    .unwrap();
+    assert_eq!(r.session_name.value, "from-env");
+    let e = durations(
+        "[default]\nrole_session_name = has space\n",
+        &no_env(),
+        &Overrides::default(),
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("role_session_name = \"has space\" is not valid"),
+        "{e}"
+    );
+}
+
+#[test]
+fn endpoint_comes_from_sts_variable_then_general_then_services_then_profile() {
+    let cfg = "[default]\nservices = local\nendpoint_url = http://profile\n\
+               [services local]\nsts =\n  endpoint_url = http://services\n";
+    let at = |e: &EnvMap| {
+        durations(cfg, e, &Overrides::default())
+            .unwrap()
+            .endpoint_url
+            .map(|s| s.value)
+    };
+    let both = env(&[
+        ("AWS_ENDPOINT_URL_STS", "http://sts"),
+        ("AWS_ENDPOINT_URL", "http://all"),
+    ]);
+    assert_eq!(at(&both).as_deref(), Some("http://sts"));
+    assert_eq!(
+        at(&env(&[("AWS_ENDPOINT_URL", "http://all")])).as_deref(),
+        Some("http://all")
+    );
+    assert_eq!(at(&no_env()).as_deref(), Some("http://services"));
+    let plain = durations(
+        "[default]\nendpoint_url = http://profile\n",
+        &no_env(),
+        &Overrides::default(),
+    )
+    .unwrap();
+    assert_eq!(plain.endpoint_url.unwrap().value, "http://profile");
+    assert_eq!(
+        at(&env(&[
+            ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"),
+            ("AWS_ENDPOINT_URL", "x")
+        ])),
+        None
+    );
+}
+
+#[test]
+fn legacy_sts_endpoints_are_recognised() {
+    let r = durations(
+        "[default]\nsts_regional_endpoints = legacy\n",
+        &no_env(),
+        &Overrides::default(),
+    )
+    .unwrap();
+    assert!(r.legacy_global_endpoint);
+    let r = durations(
+        "",
+        &env(&[("AWS_STS_REGIONAL_ENDPOINTS", "regional")]),
+        &Overrides::default(),
+    )
+    .unwrap();
+    assert!(!r.legacy_global_endpoint);
+}
+
+#[test]
+fn list_shows_every_profile_sorted_with_its_kind() {
+    let kinds: Vec<(String, &str)> = list_profiles(&seed())
+        .into_iter()
+        .map(|p| (p.name, p.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("default".to_string(), "keys"),
+            ("dev".to_string(), "role"),
+            ("ops".to_string(), "chain"),
+            ("prod".to_string(), "role")
+        ]
+    );
+}
+
+#[test]
+fn paths_come_from_the_environment_or_home() {
+    let p = Paths::from_env(&env(&[("HOME", "/h")]));
+    assert_eq!(
+        p,
+        Paths {
+            config: "/h/.aws/config".into(),
+            credentials: "/h/.aws/credentials".into()
+        }
+    );
+    let p = Paths::from_env(&env(&[
+        ("HOME", "/h"),
+        ("AWS_CONFIG_FILE", "~/c"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/k"),
+    ]));
+    assert_eq!(
+        p,
+        Paths {
+            config: "/h/c".into(),
+            credentials: "/k".into()
+        }
+    );
+}
+
+#[test]
+fn files_load_from_disk_and_missing_files_are_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().to_str().unwrap();
+    std::fs::create_dir(dir.path().join(".aws")).unwrap();
+    std::fs::write(dir.path().join(".aws/config"), "[profile p]\nregion = r\n").unwrap();
+    let f = Files::load(&Paths::from_env(&env(&[("HOME", home)]))).unwrap();
+    assert_eq!(f.profile_names(), ["p"]);
+    assert!(f.credentials.sections.is_empty());
+}

@@ -1,0 +1,96 @@
+//! Temporary credentials and how to get them: which STS calls, in which order, through the cache.
+
+pub mod provider;
+
+use serde::{Deserialize, Serialize};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// AWS credentials. `Debug` never shows the secret or the token, so a stray `{:?}` cannot leak them.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credentials {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_token: Option<String>,
+    /// Seconds since the Unix epoch; `None` for long-term keys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiration: Option<u64>,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &mask_key_id(&self.access_key_id))
+            .field("secret_access_key", &"<redacted>")
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field("expiration", &self.expiration)
+            .finish()
+    }
+}
+
+impl Credentials {
+    /// Time left before expiry, measured at `now`; `None` for credentials that do not expire.
+    pub fn time_left(&self, now: SystemTime) -> Option<Duration> {
+        let exp = UNIX_EPOCH + Duration::from_secs(self.expiration?);
+        Some(exp.duration_since(now).unwrap_or(Duration::ZERO))
+    }
+
+    /// True when these credentials stay valid for more than `window` after `now`.
+    pub fn valid_for(&self, window: Duration, now: SystemTime) -> bool {
+        self.time_left(now).is_none_or(|left| left > window)
+    }
+}
+
+/// Shows the first 4 and last 4 characters of an access key id, which is how AWS consoles show it.
+pub fn mask_key_id(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() <= 8 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}…{tail}")
+}
+
+/// Current time as whole seconds since the epoch.
+pub fn epoch_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_secrets() {
+        let c = Credentials {
+            access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
+            secret_access_key: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".into(),
+            session_token: Some("FwoGZXIvYXdzEXAMPLETOKEN".into()),
+            expiration: Some(1),
+        };
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("wJalr"), "{shown}");
+        assert!(!shown.contains("FwoG"), "{shown}");
+        assert!(shown.contains("AKIA…MPLE"), "{shown}");
+    }
+
+    #[test]
+    fn validity_honours_the_refresh_window() {
+        let now = UNIX_EPOCH + Duration::from_secs(1000);
+        let c = Credentials {
+            access_key_id: "A".into(),
+            secret_access_key: "S".into(),
+            session_token: None,
+            expiration: Some(1000 + 300),
+        };
+        assert!(c.valid_for(Duration::from_secs(299), now));
+        assert!(!c.valid_for(Duration::from_secs(300), now));
+    }
+}

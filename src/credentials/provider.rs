@@ -1,0 +1,270 @@
+//! Which STS calls to make, in which order, through the cache (aws-runas semantics):
+//!
+//! - keys profile: GetSessionToken (with MFA when `mfa_serial` resolves), cached for
+//!   `session_token_duration`;
+//! - role profile with a role duration of 1h or less: the cached session token first, then
+//!   AssumeRole with it and no MFA, so a code is typed once per session-token lifetime;
+//! - role duration over 1h: AssumeRole directly with the long-term keys (and MFA), since AWS
+//!   allows more than 1h only when the caller is not itself a role;
+//! - chains: each role in turn with the previous role's credentials, clamped to 1h;
+//! - source keys that are already temporary (`aws_session_token`): no GetSessionToken.
+
+use super::Credentials;
+use crate::cache::{Cache, CacheKey};
+use crate::config::duration::format_go_duration;
+use crate::config::{CHAINED_ROLE_MAX, Resolved};
+use crate::sts::{AssumeRole, Mfa, Sts};
+use crate::{Error, Result};
+use std::time::Duration;
+
+/// Where MFA codes come from: a flag or variable, or a prompt on the terminal.
+pub trait MfaSource {
+    /// A code for `serial`, asked for only when a call needs one.
+    fn code(&self, serial: &str) -> Result<String>;
+}
+
+/// Refuse anything but 6 digits before it reaches STS.
+pub fn check_mfa_code(code: &str, serial: &str) -> Result<()> {
+    if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(Error::BadMfaCode {
+            serial: serial.to_string(),
+            len: code.chars().count(),
+        })
+    }
+}
+
+/// An MFA code given up front (`-o`, `MFA_CODE`), else asked on `/dev/tty` when allowed.
+pub struct TerminalMfa {
+    pub given: Option<String>,
+    pub may_prompt: bool,
+}
+
+impl MfaSource for TerminalMfa {
+    fn code(&self, serial: &str) -> Result<String> {
+        if let Some(code) = &self.given {
+            check_mfa_code(code, serial)?;
+            return Ok(code.clone());
+        }
+        if !self.may_prompt {
+            return Err(Error::MfaNoTerminal {
+                serial: serial.to_string(),
+            });
+        }
+        // rpassword opens /dev/tty for both the prompt and the answer, so this works inside
+        // `eval "$(…)"` and with stdin piped; without a terminal it fails and we say so.
+        let code = rpassword::prompt_password(format!("MFA code for {serial}: ")).map_err(|_| {
+            Error::MfaNoTerminal {
+                serial: serial.to_string(),
+            }
+        })?;
+        let code = code.trim().to_string();
+        check_mfa_code(&code, serial)?;
+        Ok(code)
+    }
+}
+
+/// What the command line asks of the provider.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// `-s`: the source profile's session-token credentials instead of the role's.
+    pub session_only: bool,
+    /// `-r`: ignore cached role credentials (and the session token when it is the result).
+    pub refresh: bool,
+}
+
+/// Turns a resolved profile into credentials, with as few STS calls as the cache allows.
+pub struct Provider<'a> {
+    pub sts: &'a dyn Sts,
+    pub cache: &'a Cache,
+    pub mfa: &'a dyn MfaSource,
+}
+
+impl Provider<'_> {
+    pub fn credentials(&self, r: &Resolved, opts: Options) -> Result<Credentials> {
+        match self.attempt(r, opts) {
+            // A cached session or role that STS no longer accepts (revoked, clock skew): drop
+            // what this chain cached and try once more from the long-term keys.
+            Err(e) if is_expired_token(&e) => {
+                // Best effort: if an entry cannot be removed, the retry meets it again and the
+                // user sees STS's own ExpiredToken, which is the more useful message.
+                for key in cache_keys(r) {
+                    let _ = self.cache.remove(&key);
+                }
+                self.attempt(r, opts)
+            }
+            other => other,
+        }
+    }
+
+    fn attempt(&self, r: &Resolved, opts: Options) -> Result<Credentials> {
+        let keys = r.keys()?;
+        let source = Credentials {
+            access_key_id: keys.access_key_id.clone(),
+            secret_access_key: keys.secret_access_key.clone(),
+            session_token: keys.session_token.clone(),
+            expiration: None,
+        };
+        let temporary_source = source.session_token.is_some();
+        if r.roles.is_empty() || opts.session_only {
+            if temporary_source {
+                return Ok(source);
+            }
+            return self.session_token(r, &source, opts.refresh);
+        }
+
+        let plan = Plan::of(r);
+        let mut creds = match plan.first_hop {
+            FirstHop::WithSource | FirstHop::Direct => source,
+            FirstHop::ViaSession => self.session_token(r, &source, false)?,
+        };
+        for (i, hop) in r.roles.iter().enumerate() {
+            let duration = plan.durations[i];
+            if i > 0 && duration < r.role_duration.value {
+                crate::warn(format_args!(
+                    "{} is reached by role chaining, which AWS limits to {}; using {} instead of {}",
+                    hop.profile,
+                    format_go_duration(CHAINED_ROLE_MAX),
+                    format_go_duration(duration),
+                    format_go_duration(r.role_duration.value)
+                ));
+            }
+            let mfa_serial = (i == 0 && plan.first_hop == FirstHop::Direct)
+                .then(|| r.mfa_serial.as_ref().map(|s| s.value.as_str()))
+                .flatten();
+            let previous = creds;
+            creds = self
+                .cache
+                .get_or_fetch(&role_key(r, &plan, i), opts.refresh, || {
+                    let code = mfa_serial.map(|serial| self.mfa.code(serial)).transpose()?;
+                    let request = AssumeRole {
+                        role_arn: &hop.role_arn.value,
+                        session_name: &r.session_name.value,
+                        external_id: hop.external_id.as_ref().map(|x| x.value.as_str()),
+                        duration,
+                        mfa: mfa_serial
+                            .zip(code.as_deref())
+                            .map(|(serial, code)| Mfa { serial, code }),
+                    };
+                    self.sts.assume_role(&previous, &request)
+                })?;
+        }
+        Ok(creds)
+    }
+
+    fn session_token(&self, r: &Resolved, source: &Credentials, refresh: bool) -> Result<Credentials> {
+        let serial = r.mfa_serial.as_ref().map(|s| s.value.as_str());
+        self.cache.get_or_fetch(&session_key(r), refresh, || {
+            let code = serial.map(|serial| self.mfa.code(serial)).transpose()?;
+            let mfa = serial
+                .zip(code.as_deref())
+                .map(|(serial, code)| Mfa { serial, code });
+            self.sts.get_session_token(source, r.session_duration.value, mfa)
+        })
+    }
+}
+
+/// How the first role is reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FirstHop {
+    /// The source keys are already temporary: use them as they are.
+    WithSource,
+    /// Through a cached (MFA) session token, for role durations of 1h or less.
+    ViaSession,
+    /// With the long-term keys and MFA, for role durations over 1h.
+    Direct,
+}
+
+struct Plan {
+    first_hop: FirstHop,
+    /// The duration asked for each role: chained roles are limited to 1h.
+    durations: Vec<Duration>,
+}
+
+impl Plan {
+    fn of(r: &Resolved) -> Plan {
+        let temporary_source = r.base_keys.as_ref().is_some_and(|k| k.session_token.is_some());
+        let first_hop = if temporary_source {
+            FirstHop::WithSource
+        } else if r.role_duration.value > CHAINED_ROLE_MAX {
+            FirstHop::Direct
+        } else {
+            FirstHop::ViaSession
+        };
+        let durations = (0..r.roles.len())
+            .map(|i| {
+                if i == 0 {
+                    r.role_duration.value
+                } else {
+                    r.role_duration.value.min(CHAINED_ROLE_MAX)
+                }
+            })
+            .collect();
+        Plan { first_hop, durations }
+    }
+}
+
+fn source_id(r: &Resolved) -> &str {
+    r.base_keys
+        .as_ref()
+        .map(|k| k.access_key_id.as_str())
+        .unwrap_or("")
+}
+
+/// The session token's key: who asks, with which MFA device, for how long.
+fn session_key(r: &Resolved) -> CacheKey {
+    let serial = r.mfa_serial.as_ref().map(|s| s.value.as_str()).unwrap_or("");
+    CacheKey::new(
+        "session",
+        &[
+            source_id(r),
+            serial,
+            &r.session_duration.value.as_secs().to_string(),
+        ],
+    )
+}
+
+/// The key of role `i` of the chain: the source identity, how the first role is reached, and
+/// every role, external id and duration up to `i`, with the session name.
+fn role_key(r: &Resolved, plan: &Plan, i: usize) -> CacheKey {
+    let serial = r.mfa_serial.as_ref().map(|s| s.value.clone()).unwrap_or_default();
+    let via = match plan.first_hop {
+        FirstHop::WithSource => "source".to_string(),
+        FirstHop::ViaSession => format!("session:{}", r.session_duration.value.as_secs()),
+        FirstHop::Direct => "direct".to_string(),
+    };
+    let mut parts = vec![
+        source_id(r).to_string(),
+        serial,
+        via,
+        r.session_name.value.clone(),
+    ];
+    for (hop, duration) in r.roles.iter().zip(&plan.durations).take(i + 1) {
+        parts.push(hop.role_arn.value.clone());
+        parts.push(
+            hop.external_id
+                .as_ref()
+                .map(|x| x.value.clone())
+                .unwrap_or_default(),
+        );
+        parts.push(duration.as_secs().to_string());
+    }
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+    CacheKey::new("role", &parts)
+}
+
+/// Every cache entry this profile can use: what `runas cache clear PROFILE` removes.
+pub fn cache_keys(r: &Resolved) -> Vec<CacheKey> {
+    let plan = Plan::of(r);
+    let mut keys = vec![session_key(r)];
+    keys.extend((0..r.roles.len()).map(|i| role_key(r, &plan, i)));
+    keys
+}
+
+fn is_expired_token(e: &Error) -> bool {
+    matches!(e, Error::Sts { code: Some(code), .. } if code == "ExpiredToken")
+}
+
+#[cfg(test)]
+mod tests;

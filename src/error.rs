@@ -1,0 +1,159 @@
+//! The one error type. Each variant is a failure a user can act on: its message names the
+//! file, section, key, profile or endpoint involved and ends with the remedy.
+
+use std::path::PathBuf;
+
+/// Where a setting came from; used in error messages and by `runas config`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A key in a section of a file.
+    File { path: PathBuf, section: String },
+    /// An environment variable.
+    Env(&'static str),
+    /// A command-line flag.
+    Flag(&'static str),
+    /// Built into runas.
+    Default,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::File { path, section } => write!(f, "{} [{}]", path.display(), section),
+            Origin::Env(name) => write!(f, "env {name}"),
+            Origin::Flag(flag) => write!(f, "flag {flag}"),
+            Origin::Default => f.write_str("default"),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read {}: {source}; check that it is a readable file", path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+
+    #[error("{}:{line}: {problem}; fix or remove that line", path.display())]
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        problem: String,
+    },
+
+    #[error("{} is not UTF-8 text (line {line}); save it as UTF-8", path.display())]
+    NotUtf8 { path: PathBuf, line: usize },
+
+    #[error("no profile given; name one (runas env PROFILE) or set AWS_PROFILE")]
+    NoProfile,
+
+    #[error("unknown profile {name:?}{}", suggest(.suggestions))]
+    UnknownProfile { name: String, suggestions: Vec<String> },
+
+    #[error("profile {profile:?}: source_profile loop {}; point one of them at a profile with keys", .chain.join(" → "))]
+    SourceLoop { profile: String, chain: Vec<String> },
+
+    #[error(
+        "profile {profile:?}: source_profile {source_profile:?} does not exist; add [profile {source_profile}] or fix source_profile"
+    )]
+    MissingSource { profile: String, source_profile: String },
+
+    #[error(
+        "profile {profile:?}: no access keys in {base:?}; add aws_access_key_id and aws_secret_access_key to [{base}] in the credentials file"
+    )]
+    NoKeys { profile: String, base: String },
+
+    #[error("profile {profile:?}: {what} in [{base}] has no matching {missing}; add {missing} next to it")]
+    HalfKeys {
+        profile: String,
+        base: String,
+        what: &'static str,
+        missing: &'static str,
+    },
+
+    #[error("{origin}: {key} = {value:?} is not a duration ({reason}); write it like 12h, 1h30m or 3600s")]
+    BadDuration {
+        origin: Origin,
+        key: &'static str,
+        value: String,
+        reason: String,
+    },
+
+    #[error(
+        "{origin}: {key} = {value:?} is not a role ARN; write it like arn:aws:iam::123456789012:role/name"
+    )]
+    BadArn {
+        origin: Origin,
+        key: &'static str,
+        value: String,
+    },
+
+    #[error("{origin}: {key} = {value:?} is not valid: {reason}")]
+    BadValue {
+        origin: Origin,
+        key: &'static str,
+        value: String,
+        reason: String,
+    },
+
+    #[error("MFA code must be 6 digits; got {len} characters; type the current code from {serial}")]
+    BadMfaCode { serial: String, len: usize },
+
+    #[error(
+        "an MFA code is needed for {serial} and there is no terminal to ask on; pass -o CODE or set MFA_CODE"
+    )]
+    MfaNoTerminal { serial: String },
+
+    /// `code` is the AWS error code when STS sent one (`AccessDenied`, `ExpiredToken`, …).
+    #[error("STS {operation} at {endpoint} failed: {message}{}", hint_suffix(.hint))]
+    Sts {
+        operation: &'static str,
+        endpoint: String,
+        code: Option<String>,
+        message: String,
+        hint: Option<String>,
+    },
+
+    #[error("cache {}: {problem}", path.display())]
+    Cache { path: PathBuf, problem: String },
+
+    #[error("no folder for the cache: set RUNAS_CACHE_DIR, XDG_CACHE_HOME or HOME to an absolute path")]
+    NoCacheDir,
+
+    #[error("{0}")]
+    Usage(String),
+
+    #[error("cannot run {program:?}: {problem}")]
+    Exec {
+        program: String,
+        problem: String,
+        code: u8,
+    },
+}
+
+fn suggest(names: &[String]) -> String {
+    match names {
+        [] => "; run runas list to see the profiles".to_string(),
+        [one] => format!("; did you mean {one:?}?"),
+        many => {
+            let quoted: Vec<String> = many.iter().map(|n| format!("{n:?}")).collect();
+            format!("; did you mean one of {}?", quoted.join(", "))
+        }
+    }
+}
+
+fn hint_suffix(hint: &Option<String>) -> String {
+    hint.as_ref().map(|h| format!("; {h}")).unwrap_or_default()
+}
+
+impl Error {
+    /// Exit status for this error: 1 for every failure, except exec, which reports 126/127
+    /// as shells do. (clap's own usage errors exit 2 before we get here.)
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Exec { code, .. } => *code,
+            Error::Usage(_) => 2,
+            _ => 1,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,416 @@
+//! What each subcommand does, from parsed arguments and the environment to the text for stdout.
+//! Nothing here prints to stdout: the caller writes the returned text once, so an error leaves
+//! stdout empty and `eval "$(runas env x)"` changes nothing.
+
+use crate::cache::Cache;
+use crate::cli::{
+    CacheAction, Cli, Command, ConfigArgs, CredentialArgs, EnvArgs, ExecArgs, ListArgs, OutputFormat,
+    WhoamiArgs,
+};
+use crate::config::duration::{format_go_duration, parse_go_duration};
+use crate::config::{self, Files, Overrides, Paths, Resolved};
+use crate::credentials::provider::{self, Options, Provider, TerminalMfa};
+use crate::credentials::{Credentials, mask_key_id};
+use crate::env::{self, Op};
+use crate::error::Origin;
+use crate::shell::{self, ShellKind};
+use crate::sts::{AwsSts, Sts, StsSettings};
+use crate::{EnvMap, Error, Result};
+use std::fmt::Write as _;
+use std::time::Duration;
+
+/// Run one command; the returned text is for stdout.
+pub fn run(cli: Cli, env: EnvMap) -> Result<String> {
+    match cli.command {
+        Command::List(args) => list(&args, &env),
+        Command::Config(args) => show_config(&args, &env),
+        Command::Env(args) => env_command(&args, &env),
+        Command::Unset(args) => Ok(shell::render(pick_shell(args.shell, &env), &env::restore(&env))),
+        Command::Exec(args) => exec_command(&args, &env),
+        Command::Whoami(args) => whoami(&args, &env),
+        Command::Cache {
+            action: CacheAction::Clear { profile },
+        } => cache_clear(profile.as_deref(), &env),
+        Command::Init { shell } => crate::init::script(shell),
+        Command::Completions { shell } => Ok(crate::init::completions(shell)),
+        // Reached only when the hook is not loaded: the function handles these in the shell.
+        Command::Use { .. } | Command::Off => Err(Error::Usage(
+            "runas use and runas off work through the shell hook; add eval \"$(runas init bash)\" \
+             (or zsh, fish, pwsh) to your shell's rc file, or use eval \"$(runas env PROFILE)\""
+                .into(),
+        )),
+    }
+}
+
+fn whoami(args: &WhoamiArgs, env: &EnvMap) -> Result<String> {
+    let session = Session::open(&args.creds, env, refresh_window(env)?)?;
+    let creds = session.credentials(&args.creds)?;
+    let id = session.sts.get_caller_identity(&creds)?;
+    if args.json {
+        return Ok(format!(
+            "{}\n",
+            serde_json::json!({"Account": id.account, "Arn": id.arn, "UserId": id.user_id})
+        ));
+    }
+    Ok(format!(
+        "account  {}\narn      {}\nuser_id  {}\n",
+        id.account, id.arn, id.user_id
+    ))
+}
+
+fn cache_clear(profile: Option<&str>, env: &EnvMap) -> Result<String> {
+    let original = env::original(env);
+    let cache = Cache::new(
+        crate::cache::cache_dir(&original).ok_or(Error::NoCacheDir)?,
+        Cache::DEFAULT_WINDOW,
+    );
+    let removed = match profile {
+        None => cache.clear()?,
+        Some(name) => {
+            let files = Files::load(&Paths::from_env(&original))?;
+            let resolved = config::resolve(&files, &original, &Overrides::default(), name)?;
+            let mut removed = 0;
+            for key in provider::cache_keys(&resolved) {
+                removed += usize::from(cache.remove(&key)?);
+            }
+            removed
+        }
+    };
+    let noun = if removed == 1 { "entry" } else { "entries" };
+    Ok(format!("removed {removed} cache {noun}\n"))
+}
+
+/// SDKs keep credential_process output in memory and botocore runs the process again once
+/// less than 15 minutes are left: JSON output must carry at least that.
+const CREDENTIAL_PROCESS_MIN_TTL: Duration = Duration::from_secs(15 * 60);
+
+fn env_command(args: &EnvArgs, env: &EnvMap) -> Result<String> {
+    let min_ttl = match args.format {
+        OutputFormat::Json => refresh_window(env)?.max(CREDENTIAL_PROCESS_MIN_TTL),
+        OutputFormat::Shell => refresh_window(env)?,
+    };
+    let (resolved, creds) = credentials(&args.creds, env, min_ttl)?;
+    match args.format {
+        OutputFormat::Json => Ok(credential_process_json(&creds)),
+        OutputFormat::Shell => {
+            let ops = switch_ops(&resolved, &creds, env)?;
+            Ok(shell::render(pick_shell(args.shell, env), &ops))
+        }
+    }
+}
+
+fn exec_command(args: &ExecArgs, env: &EnvMap) -> Result<String> {
+    let (resolved, creds) = credentials(&args.creds, env, refresh_window(env)?)?;
+    let ops = switch_ops(&resolved, &creds, env)?;
+    let code = crate::exec::exec(&args.command, &ops)?;
+    // Only where exec cannot replace the process: pass the child's status on.
+    std::process::exit(i32::from(code))
+}
+
+fn switch_ops(resolved: &Resolved, creds: &Credentials, env: &EnvMap) -> Result<Vec<Op>> {
+    let target = env::Switch {
+        credentials: creds,
+        profile: resolved.name.as_deref(),
+        region: resolved.region.as_ref().map(|s| s.value.as_str()),
+    };
+    env::switch(&target, env)
+}
+
+/// The `credential_process` document (Version 1) with an expiration in UTC ending in `Z`.
+fn credential_process_json(creds: &Credentials) -> String {
+    let mut doc = serde_json::json!({
+        "Version": 1,
+        "AccessKeyId": creds.access_key_id,
+        "SecretAccessKey": creds.secret_access_key,
+    });
+    if let Some(token) = &creds.session_token {
+        doc["SessionToken"] = token.clone().into();
+    }
+    if let Some(exp) = creds.expiration {
+        doc["Expiration"] = env::rfc3339(exp).into();
+    }
+    format!("{doc}\n")
+}
+
+/// Everything a command needs to get credentials: the resolved profile, the cache, STS.
+/// Building it does no network I/O and starts no runtime: the warm path stays cheap.
+struct Session {
+    resolved: Resolved,
+    cache: Cache,
+    sts: AwsSts,
+    mfa: TerminalMfa,
+}
+
+impl Session {
+    /// Resolve the profile the arguments name, with the cache's refresh window `min_ttl`.
+    /// Settings resolve against the environment as it was before runas switched it.
+    fn open(args: &CredentialArgs, env: &EnvMap, min_ttl: Duration) -> Result<Session> {
+        let original = env::original(env);
+        // A given MFA code is checked before anything else, so a typo costs no STS call.
+        let given_code = args
+            .otp
+            .clone()
+            .or_else(|| env.get("MFA_CODE").filter(|c| !c.is_empty()).cloned());
+        if let Some(code) = &given_code {
+            provider::check_mfa_code(code, "your MFA device")?;
+        }
+        let files = Files::load(&Paths::from_env(&original))?;
+        let requested = match config::requested_profile(args.profile.as_deref(), &original) {
+            // After `runas use p` AWS_PROFILE is gone; the profile in use is the natural default.
+            Err(Error::NoProfile) => env
+                .get(env::PROFILE)
+                .filter(|p| !p.is_empty())
+                .cloned()
+                .ok_or(Error::NoProfile)?,
+            other => other?,
+        };
+        let resolved = config::resolve(&files, &original, &args.overrides(), &requested)?;
+        for warning in &resolved.warnings {
+            crate::warn(warning);
+        }
+        let cache = Cache::new(
+            crate::cache::cache_dir(&original).ok_or(Error::NoCacheDir)?,
+            min_ttl,
+        );
+        let sts = AwsSts::new(StsSettings {
+            // STS needs a region to sign for; us-east-1 is where the global endpoint lives.
+            region: resolved
+                .region
+                .as_ref()
+                .map(|s| s.value.clone())
+                .unwrap_or_else(|| "us-east-1".into()),
+            endpoint_url: resolved.endpoint_url.as_ref().map(|s| s.value.clone()),
+            legacy_global_endpoint: resolved.legacy_global_endpoint,
+        });
+        let mfa = TerminalMfa {
+            given: given_code,
+            may_prompt: !args.no_prompt,
+        };
+        Ok(Session {
+            resolved,
+            cache,
+            sts,
+            mfa,
+        })
+    }
+
+    fn credentials(&self, args: &CredentialArgs) -> Result<Credentials> {
+        let provider = Provider {
+            sts: &self.sts,
+            cache: &self.cache,
+            mfa: &self.mfa,
+        };
+        let options = Options {
+            session_only: args.session,
+            refresh: args.refresh,
+        };
+        let creds = provider.credentials(&self.resolved, options)?;
+        if args.expiration {
+            match creds.expiration {
+                Some(exp) => eprintln!("runas: credentials expire at {}", env::rfc3339(exp)),
+                None => eprintln!("runas: these credentials do not expire"),
+            }
+        }
+        Ok(creds)
+    }
+}
+
+/// Credentials for the profile the arguments name; see `Session::open`.
+fn credentials(args: &CredentialArgs, env: &EnvMap, min_ttl: Duration) -> Result<(Resolved, Credentials)> {
+    let session = Session::open(args, env, min_ttl)?;
+    let creds = session.credentials(args)?;
+    Ok((session.resolved, creds))
+}
+
+/// The refresh window: `RUNAS_MIN_TTL` (Go syntax), else 5 minutes.
+fn refresh_window(env: &EnvMap) -> Result<Duration> {
+    match env.get("RUNAS_MIN_TTL").filter(|v| !v.is_empty()) {
+        None => Ok(Cache::DEFAULT_WINDOW),
+        Some(v) => parse_go_duration(v).map_err(|reason| Error::BadDuration {
+            origin: Origin::Env("RUNAS_MIN_TTL"),
+            key: "RUNAS_MIN_TTL",
+            value: v.clone(),
+            reason,
+        }),
+    }
+}
+
+/// The shell to write for: the flag, else `RUNAS_SHELL` (set by the init hook), else the
+/// parent process (the shell running `eval "$(runas env …)"`), else `$SHELL`, else sh.
+pub fn pick_shell(flag: Option<ShellKind>, env: &EnvMap) -> ShellKind {
+    flag.or_else(|| env.get("RUNAS_SHELL").and_then(|s| shell_named(s)))
+        .or_else(|| parent_process_name().and_then(|s| shell_named(&s)))
+        .or_else(|| env.get("SHELL").and_then(|s| shell_named(s)))
+        .unwrap_or(ShellKind::Sh)
+}
+
+/// A shell kind from a program name or path: `/bin/zsh`, `-bash` (login shell), `pwsh.exe`.
+fn shell_named(name: &str) -> Option<ShellKind> {
+    let base = name.rsplit('/').next().unwrap_or(name).trim_start_matches('-');
+    let base = base.strip_suffix(".exe").unwrap_or(base);
+    Some(match base {
+        "bash" => ShellKind::Bash,
+        "zsh" => ShellKind::Zsh,
+        "fish" => ShellKind::Fish,
+        "pwsh" | "powershell" => ShellKind::Pwsh,
+        "sh" | "dash" | "ash" | "ksh" | "mksh" | "busybox" => ShellKind::Sh,
+        _ => return None,
+    })
+}
+
+#[cfg(target_os = "linux")]
+fn parent_process_name() -> Option<String> {
+    let ppid = std::os::unix::process::parent_id();
+    let comm = std::fs::read_to_string(format!("/proc/{ppid}/comm")).ok()?;
+    Some(comm.trim_end().to_string())
+}
+
+#[cfg(all(unix, not(target_os = "linux")))]
+fn parent_process_name() -> Option<String> {
+    let ppid = std::os::unix::process::parent_id().to_string();
+    let out = std::process::Command::new("ps")
+        .args(["-o", "comm=", "-p", &ppid])
+        .output()
+        .ok()?;
+    Some(String::from_utf8(out.stdout).ok()?.trim().to_string())
+}
+
+#[cfg(not(unix))]
+fn parent_process_name() -> Option<String> {
+    None
+}
+
+fn load_files(env: &EnvMap) -> Result<Files> {
+    Files::load(&Paths::from_env(env))
+}
+
+impl CredentialArgs {
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            mfa_serial: self.mfa_serial.clone(),
+            external_id: self.external_id.clone(),
+            session_duration: self.session_duration.clone(),
+            role_duration: self.role_duration.clone(),
+        }
+    }
+}
+
+/// Resolve the profile the arguments name, and say the resolver's warnings on stderr.
+pub fn resolve(args: &CredentialArgs, files: &Files, env: &EnvMap) -> Result<Resolved> {
+    let requested = config::requested_profile(args.profile.as_deref(), env)?;
+    let resolved = config::resolve(files, env, &args.overrides(), &requested)?;
+    for warning in &resolved.warnings {
+        crate::warn(warning);
+    }
+    Ok(resolved)
+}
+
+fn list(args: &ListArgs, env: &EnvMap) -> Result<String> {
+    let profiles = config::list_profiles(&load_files(env)?);
+    if args.json {
+        let mut out = serde_json::to_string_pretty(&profiles).expect("profile summaries serialise");
+        out.push('\n');
+        return Ok(out);
+    }
+    if args.names {
+        return Ok(profiles.iter().map(|p| format!("{}\n", p.name)).collect());
+    }
+    let width = profiles.iter().map(|p| p.name.chars().count()).max().unwrap_or(0);
+    let mut out = String::new();
+    for p in &profiles {
+        let kind = match p.kind {
+            "chain" => "role via chain",
+            other => other,
+        };
+        let _ = write!(out, "{:<width$}  {kind}", p.name);
+        if let Some(arn) = &p.role_arn {
+            let _ = write!(out, "  {arn}");
+        }
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+fn show_config(args: &ConfigArgs, env: &EnvMap) -> Result<String> {
+    let files = load_files(env)?;
+    let r = resolve(&args.creds, &files, env)?;
+    let mut rows: Vec<(String, String, String)> = Vec::new();
+    let mut row = |key: &str, value: String, origin: String| rows.push((key.to_string(), value, origin));
+    row("profile", r.display_name().to_string(), String::new());
+    match &r.base_keys {
+        Some(k) => row(
+            "keys",
+            format!("{} ({})", mask_key_id(&k.access_key_id), r.base),
+            k.origin.to_string(),
+        ),
+        None => row("keys", format!("none in {:?}", r.base), String::new()),
+    }
+    for hop in &r.roles {
+        row(
+            "role_arn",
+            hop.role_arn.value.clone(),
+            hop.role_arn.origin.to_string(),
+        );
+        if let Some(x) = &hop.external_id {
+            row("external_id", x.value.clone(), x.origin.to_string());
+        }
+    }
+    for (key, setting) in [
+        ("mfa_serial", &r.mfa_serial),
+        ("region", &r.region),
+        ("endpoint_url", &r.endpoint_url),
+    ] {
+        match setting {
+            Some(s) => row(key, s.value.clone(), s.origin.to_string()),
+            None => row(key, "-".into(), String::new()),
+        }
+    }
+    let d = &r.session_duration;
+    row(
+        "session_token_duration",
+        format_go_duration(d.value),
+        d.origin.to_string(),
+    );
+    let d = &r.role_duration;
+    row(
+        "credentials_duration",
+        format_go_duration(d.value),
+        d.origin.to_string(),
+    );
+    row(
+        "role_session_name",
+        r.session_name.value.clone(),
+        r.session_name.origin.to_string(),
+    );
+
+    let kw = rows.iter().map(|(k, _, _)| k.len()).max().unwrap_or(0);
+    let vw = rows.iter().map(|(_, v, _)| v.chars().count()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (k, v, o) in rows {
+        let line = format!("{k:<kw$}  {v:<vw$}  {o}");
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shells_are_recognised_by_name_or_path() {
+        assert_eq!(shell_named("/usr/bin/zsh"), Some(ShellKind::Zsh));
+        assert_eq!(shell_named("-bash"), Some(ShellKind::Bash));
+        assert_eq!(shell_named("dash"), Some(ShellKind::Sh));
+        assert_eq!(shell_named("pwsh.exe"), Some(ShellKind::Pwsh));
+        assert_eq!(shell_named("cargo"), None);
+    }
+
+    #[test]
+    fn the_flag_wins_then_runas_shell() {
+        let env: EnvMap = [("RUNAS_SHELL".to_string(), "fish".to_string())].into();
+        assert_eq!(pick_shell(Some(ShellKind::Zsh), &env), ShellKind::Zsh);
+        assert_eq!(pick_shell(None, &env), ShellKind::Fish);
+    }
+}

@@ -1,0 +1,177 @@
+//! One quoter and formatter per shell. Every value runas prints goes through the quoter of
+//! the target shell; names are runas constants checked against `[A-Za-z_][A-Za-z0-9_]*`.
+//! Rules: ../shared/SHELLS.md.
+
+use crate::env::Op;
+
+pub mod bash;
+pub mod fish;
+pub mod pwsh;
+pub mod sh;
+pub mod zsh;
+
+/// The shells runas can write for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ShellKind {
+    Sh,
+    Bash,
+    Zsh,
+    Fish,
+    #[value(alias = "powershell")]
+    Pwsh,
+}
+
+/// Render `ops` as text that `shell` evaluates, one statement per line, in order.
+///
+/// A value that holds a newline keeps it inside its quotes, so that statement spans more than
+/// one line; every statement still ends with `\n`.
+pub fn render(shell: ShellKind, ops: &[Op]) -> String {
+    match shell {
+        ShellKind::Sh => sh::render(ops),
+        ShellKind::Bash => bash::render(ops),
+        ShellKind::Zsh => zsh::render(ops),
+        ShellKind::Fish => fish::render(ops),
+        ShellKind::Pwsh => pwsh::render(ops),
+    }
+}
+
+/// The checks every formatter makes before it prints `op`.
+///
+/// Names are printed bare, so a bad one would be code in the user's shell: that is checked in
+/// release builds too (it costs nothing next to the quoting). Values cannot hold NUL: no
+/// environment can carry it, and the env list rejects it before it gets here; the shells would
+/// drop or truncate at it rather than run anything, so a debug assertion is enough.
+fn check(op: &Op) {
+    let name = op.name();
+    assert!(
+        crate::env::is_valid_name(name),
+        "runas bug: invalid variable name {name:?}"
+    );
+    if let Op::Set(_, value) = op {
+        debug_assert!(
+            !value.contains('\0'),
+            "runas bug: the value of {name} holds a NUL"
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hostile values of ../shared/SHELLS.md, which every quoter's table test covers.
+    pub(crate) const HOSTILE: &[&str] = &[
+        "",
+        "it's",
+        "a\\",
+        "a\\\\b",
+        "$HOME",
+        "`id`",
+        "$(id)",
+        "!x",
+        "a b",
+        "\n",
+        "\t",
+        "'",
+        "‘smart’",
+        "%PATH%",
+        ";rm -rf ~",
+        "-n",
+        "--",
+        "é",
+        "日本",
+        "🦀",
+    ];
+
+    /// Characters that mean something to some shell, to mix into generated values: uniform
+    /// Unicode would almost never hit them.
+    const SPECIAL: &[char] = &[
+        '\'', '"', '\\', '$', '`', '!', '\n', '\t', '\r', ' ', ';', '&', '|', '<', '>', '(', ')', '{', '}',
+        '[', ']', '*', '?', '~', '#', '=', '%', '-', '^', '@', 'a', '‘', '’', '‚', '‛', '“', '”', 'é', '🦀',
+    ];
+
+    /// Any string without NUL, biased towards characters that shells treat specially.
+    pub(crate) fn value_strategy() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let char = prop_oneof![
+            2 => proptest::sample::select(SPECIAL),
+            1 => any::<char>().prop_filter("no NUL in an environment", |c| *c != '\0'),
+        ];
+        proptest::collection::vec(char, 0..32).prop_map(String::from_iter)
+    }
+
+    /// The op list every shell's snapshot renders: plain and hostile values, then unsets.
+    pub(crate) fn snapshot_ops() -> Vec<Op> {
+        vec![
+            Op::Set("AWS_ACCESS_KEY_ID", "ASIAIOSFODNN7EXAMPLE".into()),
+            Op::Set(
+                "AWS_SECRET_ACCESS_KEY",
+                "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".into(),
+            ),
+            Op::Set(
+                "AWS_SESSION_TOKEN",
+                "it's $(id) `id` \\ ‘smart’\nsecond line".into(),
+            ),
+            Op::Set("AWS_CREDENTIAL_EXPIRATION", "2030-01-02T03:04:05Z".into()),
+            Op::Set("AWSRUNAS_PROFILE", "=prod".into()),
+            Op::Unset("AWS_PROFILE"),
+            Op::Unset("AWS_DEFAULT_PROFILE"),
+        ]
+    }
+
+    #[test]
+    fn render_dispatches_to_the_module_of_each_shell() {
+        let ops = snapshot_ops();
+        assert_eq!(render(ShellKind::Sh, &ops), sh::render(&ops));
+        assert_eq!(render(ShellKind::Bash, &ops), bash::render(&ops));
+        assert_eq!(render(ShellKind::Zsh, &ops), zsh::render(&ops));
+        assert_eq!(render(ShellKind::Fish, &ops), fish::render(&ops));
+        assert_eq!(render(ShellKind::Pwsh, &ops), pwsh::render(&ops));
+    }
+
+    #[test]
+    fn an_empty_list_renders_as_nothing_in_every_shell() {
+        for shell in [
+            ShellKind::Sh,
+            ShellKind::Bash,
+            ShellKind::Zsh,
+            ShellKind::Fish,
+            ShellKind::Pwsh,
+        ] {
+            assert_eq!(render(shell, &[]), "", "{shell:?}");
+        }
+    }
+
+    #[test]
+    fn every_statement_ends_with_a_newline() {
+        let ops = snapshot_ops();
+        for shell in [
+            ShellKind::Sh,
+            ShellKind::Bash,
+            ShellKind::Zsh,
+            ShellKind::Fish,
+            ShellKind::Pwsh,
+        ] {
+            assert!(render(shell, &ops).ends_with('\n'), "{shell:?}");
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "invalid variable name")]
+    fn an_invalid_name_is_refused_rather_than_printed() {
+        render(ShellKind::Bash, &[Op::Set("A;id", "v".into())]);
+    }
+
+    #[test]
+    #[should_panic(expected = "invalid variable name")]
+    fn an_invalid_name_in_an_unset_is_refused() {
+        render(ShellKind::Fish, &[Op::Unset("$(id)")]);
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "holds a NUL")]
+    fn a_value_with_nul_is_a_bug_caught_in_debug_builds() {
+        render(ShellKind::Sh, &[Op::Set("RUNAS_T0", "a\0b".into())]);
+    }
+}

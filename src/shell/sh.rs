@@ -1,0 +1,135 @@
+//! POSIX `sh` (dash): `export K='v'` and `unset K`, with POSIX single quotes.
+
+use crate::env::Op;
+use std::fmt::Write as _;
+
+/// Quote `value` as one POSIX shell word that expands to exactly `value`.
+///
+/// Single quotes, with `'` written as `'\''` (and `!` as `'\!'`, which csh-style history
+/// expansion needs), by `shell_escape::unix::escape`: never the top-level
+/// `shell_escape::escape`, which switches to cmd.exe rules on Windows. That crate leaves a word
+/// of "safe" characters bare, but zsh still expands a bare word that starts with `=`
+/// (`export K==ls` sets K to `/usr/bin/ls`, checked in zsh 5.9), so a bare word is quoted too.
+///
+/// `value` must not hold NUL (see `super::check`).
+pub fn quote(value: &str) -> String {
+    let escaped = shell_escape::unix::escape(value.into());
+    if escaped.starts_with('\'') {
+        escaped.into_owned()
+    } else {
+        // Only `[A-Za-z0-9_=/,.+-]` is left bare, so no `'` can be inside.
+        format!("'{escaped}'")
+    }
+}
+
+/// `export K='v'` / `unset K`, one statement per line, in order.
+pub fn render(ops: &[Op]) -> String {
+    let mut out = String::new();
+    for op in ops {
+        super::check(op);
+        // Writing to a String cannot fail.
+        let _ = match op {
+            Op::Set(name, value) => writeln!(out, "export {name}={}", quote(value)),
+            Op::Unset(name) => writeln!(out, "unset {name}"),
+        };
+    }
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::shell::tests::{HOSTILE, snapshot_ops, value_strategy};
+    use proptest::prelude::*;
+
+    /// The hostile values and the exact word each one is quoted as.
+    pub(crate) const TABLE: &[(&str, &str)] = &[
+        ("", "''"),
+        ("it's", r"'it'\''s'"),
+        ("a\\", r"'a\'"),
+        ("a\\\\b", r"'a\\b'"),
+        ("$HOME", "'$HOME'"),
+        ("`id`", "'`id`'"),
+        ("$(id)", "'$(id)'"),
+        ("!x", r"''\!'x'"),
+        ("a b", "'a b'"),
+        ("\n", "'\n'"),
+        ("\t", "'\t'"),
+        ("'", r"''\'''"),
+        ("‘smart’", "'‘smart’'"),
+        ("%PATH%", "'%PATH%'"),
+        (";rm -rf ~", "';rm -rf ~'"),
+        ("-n", "'-n'"),
+        ("--", "'--'"),
+        ("é", "'é'"),
+        ("日本", "'日本'"),
+        ("🦀", "'🦀'"),
+    ];
+
+    /// What a POSIX shell makes of one word built from single-quoted strings and
+    /// backslash-escaped characters (the only forms `quote` writes). `None` for anything else.
+    pub(crate) fn unquote(word: &str) -> Option<String> {
+        let mut out = String::new();
+        let mut chars = word.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\'' => loop {
+                    match chars.next()? {
+                        '\'' => break,
+                        c => out.push(c),
+                    }
+                },
+                // Outside quotes, a backslash-newline would vanish; `quote` never writes one.
+                '\\' => match chars.next()? {
+                    '\n' => return None,
+                    c => out.push(c),
+                },
+                _ => return None,
+            }
+        }
+        Some(out)
+    }
+
+    #[test]
+    fn the_table_covers_every_hostile_value() {
+        let values: Vec<&str> = TABLE.iter().map(|(value, _)| *value).collect();
+        assert_eq!(values, HOSTILE);
+    }
+
+    #[test]
+    fn sh_quotes_every_hostile_value_exactly() {
+        for (value, expected) in TABLE {
+            assert_eq!(quote(value), *expected, "value {value:?}");
+            assert_eq!(unquote(expected).as_deref(), Some(*value), "value {value:?}");
+        }
+    }
+
+    #[test]
+    fn sh_quotes_a_word_of_safe_characters_too() {
+        // zsh turns a bare `=ls` into `/usr/bin/ls`.
+        assert_eq!(quote("=ls"), "'=ls'");
+        assert_eq!(quote("AKIAIOSFODNN7EXAMPLE"), "'AKIAIOSFODNN7EXAMPLE'");
+    }
+
+    #[test]
+    fn sh_renders_export_and_unset_lines_in_order() {
+        let ops = [
+            Op::Set("A", "it's".into()),
+            Op::Unset("B"),
+            Op::Set("C", String::new()),
+        ];
+        assert_eq!(render(&ops), "export A='it'\\''s'\nunset B\nexport C=''\n");
+    }
+
+    #[test]
+    fn sh_render_matches_the_snapshot() {
+        insta::assert_snapshot!(render(&snapshot_ops()));
+    }
+
+    proptest! {
+        #[test]
+        fn sh_quote_round_trips_any_string_without_nul(value in value_strategy()) {
+            prop_assert_eq!(unquote(&quote(&value)), Some(value));
+        }
+    }
+}

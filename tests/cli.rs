@@ -1,0 +1,239 @@
+//! The binary as users meet it, without STS: profiles, settings, errors and exit codes.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+struct Sandbox {
+    dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    fn new(config: &str, credentials: &str) -> Sandbox {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(".aws")).unwrap();
+        std::fs::write(dir.path().join(".aws/config"), config).unwrap();
+        std::fs::write(dir.path().join(".aws/credentials"), credentials).unwrap();
+        Sandbox { dir }
+    }
+
+    fn home(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn runas(&self, args: &[&str]) -> Output {
+        self.runas_env(args, &[])
+    }
+
+    fn runas_env(&self, args: &[&str], vars: &[(&str, &str)]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_runas"))
+            .args(args)
+            .env_clear()
+            .env("HOME", self.home())
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("RUNAS_CACHE_DIR", self.home().join("cache"))
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            // Nothing listens here: a test that reaches STS by mistake fails fast.
+            .env("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9")
+            .envs(vars.iter().copied())
+            .output()
+            .unwrap()
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+/// An error: one line on stderr, exit 1, nothing on stdout.
+fn assert_error(o: &Output, message: &str) {
+    assert_eq!(o.status.code(), Some(1), "stderr: {}", stderr(o));
+    assert!(o.stdout.is_empty(), "stdout must stay empty: {:?}", stdout(o));
+    let err = stderr(o);
+    assert_eq!(err.lines().count(), 1, "one line: {err:?}");
+    assert!(err.contains(message), "{err:?} should contain {message:?}");
+}
+
+const CONFIG: &str = "[default]\nregion = us-east-1\nmfa_serial = arn:aws:iam::111111111111:mfa/alice\n\
+    [profile prod]\nrole_arn = arn:aws:iam::123456789012:role/prod\nsource_profile = default\n\
+    [profile ops]\nrole_arn = arn:aws:iam::123456789012:role/ops\nsource_profile = prod\n";
+const CREDS: &str =
+    "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI\n";
+
+#[test]
+fn list_prints_every_profile_with_its_kind() {
+    let s = Sandbox::new(CONFIG, CREDS);
+    let o = s.runas(&["list"]);
+    assert!(o.status.success());
+    assert_eq!(
+        stdout(&o),
+        "default  keys\nops      role via chain  arn:aws:iam::123456789012:role/ops\nprod     role  arn:aws:iam::123456789012:role/prod\n"
+    );
+    assert_eq!(stdout(&s.runas(&["ls"])), stdout(&o), "ls is an alias");
+}
+
+#[test]
+fn list_json_is_for_tools() {
+    let s = Sandbox::new(CONFIG, CREDS);
+    let o = s.runas(&["list", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v[1]["name"], "ops");
+    assert_eq!(v[1]["kind"], "chain");
+    assert_eq!(v[1]["source_profile"], "prod");
+    assert_eq!(v[0]["kind"], "keys");
+}
+
+#[test]
+fn config_shows_where_each_setting_came_from_and_no_secret() {
+    let s = Sandbox::new(CONFIG, CREDS);
+    let o = s.runas_env(&["config", "prod", "-d", "2h"], &[("AWS_REGION", "eu-west-3")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("AKIA…MPLE"), "{out}");
+    assert!(
+        !out.contains("AKIAIOSFODNN7EXAMPLE") && !out.contains("wJalr"),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("region") && l.contains("eu-west-3") && l.ends_with("env AWS_REGION")),
+        "{out}"
+    );
+    assert!(
+        out.lines().any(|l| l.starts_with("session_token_duration")
+            && l.contains("2h")
+            && l.ends_with("flag -d/--duration")),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("mfa_serial") && l.ends_with("[default]")),
+        "{out}"
+    );
+    assert_eq!(
+        stdout(&s.runas(&["diagnose", "prod"])).lines().count(),
+        out.lines().count(),
+        "diagnose is an alias"
+    );
+}
+
+#[test]
+fn aws_profile_is_the_profile_when_none_is_named() {
+    let s = Sandbox::new(CONFIG, CREDS);
+    let o = s.runas_env(&["config"], &[("AWS_PROFILE", "ops")]);
+    assert!(
+        stdout(&o).starts_with("profile                 ops\n"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn unknown_profile_suggests_the_nearest_name() {
+    let s = Sandbox::new(CONFIG, CREDS);
+    assert_error(
+        &s.runas(&["env", "prdo"]),
+        "runas: unknown profile \"prdo\"; did you mean \"prod\"?",
+    );
+    assert_error(
+        &s.runas(&["exec", "prdo", "--", "true"]),
+        "unknown profile \"prdo\"",
+    );
+    assert_error(
+        &s.runas(&["config", "nope"]),
+        "unknown profile \"nope\"; run runas list to see the profiles",
+    );
+}
+
+#[test]
+fn no_profile_is_a_clear_error() {
+    let s = Sandbox::new(CONFIG, CREDS);
+    assert_error(
+        &s.runas(&["env"]),
+        "no profile given; name one (runas env PROFILE) or set AWS_PROFILE",
+    );
+}
+
+#[test]
+fn malformed_files_name_the_file_and_line() {
+    let s = Sandbox::new("[default]\nregion\n", "");
+    let path = s.home().join(".aws/config");
+    assert_error(
+        &s.runas(&["list"]),
+        &format!("{}:2: expected key = value", path.display()),
+    );
+}
+
+#[test]
+fn a_source_profile_loop_is_named() {
+    let s = Sandbox::new(
+        "[profile a]\nrole_arn = arn:aws:iam::123456789012:role/a\nsource_profile = b\n\
+         [profile b]\nrole_arn = arn:aws:iam::123456789012:role/b\nsource_profile = a\n",
+        "",
+    );
+    assert_error(
+        &s.runas(&["env", "a"]),
+        "profile \"a\": source_profile loop a → b → a",
+    );
+}
+
+#[test]
+fn bad_durations_are_errors_and_out_of_range_ones_warn() {
+    let s = Sandbox::new(CONFIG, CREDS);
+    assert_error(
+        &s.runas(&["config", "prod", "-a", "3600"]),
+        "credentials_duration = \"3600\" is not a duration",
+    );
+    let o = s.runas(&["config", "prod", "-a", "24h"]);
+    assert!(o.status.success());
+    assert_eq!(
+        stderr(&o),
+        "runas: warning: credentials_duration 24h (flag -a/--role-duration) is outside 15m–12h; using 12h\n"
+    );
+}
+
+#[test]
+fn a_bad_mfa_code_is_refused_before_any_call() {
+    let s = Sandbox::new(CONFIG, CREDS);
+    assert_error(
+        &s.runas(&["env", "prod", "-o", "12345"]),
+        "MFA code must be 6 digits",
+    );
+    assert_error(
+        &s.runas_env(&["env", "prod"], &[("MFA_CODE", "abcdef")]),
+        "MFA code must be 6 digits",
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let s = Sandbox::new(CONFIG, CREDS);
+    let o = s.runas(&["env", "--shell", "tcsh", "prod"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    assert_eq!(
+        s.runas(&["exec", "prod"]).status.code(),
+        Some(2),
+        "exec needs a command"
+    );
+}
+
+#[test]
+fn unset_without_a_switch_removes_every_managed_variable() {
+    let s = Sandbox::new("", "");
+    let o = s.runas(&["unset", "--shell", "sh"]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    for name in [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SESSION_TOKEN",
+        "AWSRUNAS_PROFILE",
+        "AWS_PROFILE",
+        "RUNAS_SAVED",
+    ] {
+        assert!(out.contains(&format!("unset {name}\n")), "{out}");
+    }
+}

@@ -1,0 +1,42 @@
+//! Shared helpers for the integration tests: a local STS (moto server) and a canned-answer
+//! HTTP stub for the error codes moto cannot produce in a form the SDK reads.
+//!
+//! Each file under tests/ is its own crate and uses only some of these helpers, so unused ones
+//! are expected there.
+#![allow(dead_code)]
+
+pub mod moto;
+pub mod stub;
+
+use std::path::PathBuf;
+
+/// The Python venv with `moto[server]` and `awscli`, installed by `scripts/test`:
+/// `$RUNAS_TEST_VENV`, or `target/venv` in this crate.
+pub fn venv() -> PathBuf {
+    match std::env::var_os("RUNAS_TEST_VENV") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("target")
+            .join("venv"),
+    }
+}
+
+/// A program from the venv (`moto_server`, `aws`), with a clear panic when it is missing.
+pub fn venv_bin(name: &str) -> PathBuf {
+    let path = venv().join("bin").join(name);
+    assert!(
+        path.is_file(),
+        "{} is missing: run scripts/test once (it installs moto[server] and awscli into target/venv), \
+         or point RUNAS_TEST_VENV at a venv that has them",
+        path.display()
+    );
+    path
+}
+
+/// A loopback address nothing listens on: bound, then closed, so connecting is refused.
+pub fn dead_endpoint() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    let port = listener.local_addr().expect("local addr").port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}

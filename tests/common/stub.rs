@@ -1,0 +1,225 @@
+//! Tiny local HTTP servers on std alone: `Stub` answers canned responses (real STS error XML,
+//! which moto cannot produce in a form the SDK reads), `Silent` accepts and never answers.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+/// One canned HTTP answer.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub body: String,
+}
+
+impl Answer {
+    /// An STS (awsQuery) error document, as AWS sends it.
+    pub fn sts_error(status: u16, code: &str, message: &str) -> Answer {
+        let body = format!(
+            r#"<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <Error>
+    <Type>Sender</Type>
+    <Code>{code}</Code>
+    <Message>{message}</Message>
+  </Error>
+  <RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId>
+</ErrorResponse>"#
+        );
+        Answer { status, body }
+    }
+
+    /// A successful AssumeRole answer with these keys, expiring at `expiration` (ISO 8601).
+    pub fn assume_role_ok(access_key_id: &str, arn: &str, expiration: &str) -> Answer {
+        let body = format!(
+            r#"<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleResult>
+    <AssumedRoleUser>
+      <Arn>{arn}</Arn>
+      <AssumedRoleId>AROA3XFRBF535PLBIFPI4:stub</AssumedRoleId>
+    </AssumedRoleUser>
+    <Credentials>
+      <AccessKeyId>{access_key_id}</AccessKeyId>
+      <SecretAccessKey>stubSecretAccessKeyStubSecretAccessKey00</SecretAccessKey>
+      <SessionToken>StubSessionToken</SessionToken>
+      <Expiration>{expiration}</Expiration>
+    </Credentials>
+  </AssumeRoleResult>
+  <ResponseMetadata>
+    <RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId>
+  </ResponseMetadata>
+</AssumeRoleResponse>"#
+        );
+        Answer { status: 200, body }
+    }
+}
+
+/// Answers requests with the given answers in order, one per request, then repeats the last.
+/// Each answer closes its connection, so a retry is a new connection and a new request.
+pub struct Stub {
+    addr: SocketAddr,
+    requests: Arc<Mutex<Vec<String>>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Stub {
+    pub fn start(answers: Vec<Answer>) -> Stub {
+        assert!(!answers.is_empty(), "a stub needs at least one answer");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("local addr");
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let (requests, stop) = (requests.clone(), stop.clone());
+            std::thread::spawn(move || {
+                for stream in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let Ok(stream) = stream else { continue };
+                    let Some(request) = read_request(&stream) else {
+                        continue;
+                    };
+                    let n = {
+                        let mut requests = requests.lock().unwrap();
+                        requests.push(request);
+                        requests.len()
+                    };
+                    let answer = &answers[(n - 1).min(answers.len() - 1)];
+                    let _ = write_answer(stream, answer);
+                }
+            })
+        };
+        Stub {
+            addr,
+            requests,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// How many requests were answered.
+    pub fn hits(&self) -> usize {
+        self.requests.lock().unwrap().len()
+    }
+
+    /// The raw requests received (head and body), for checking what was sent.
+    pub fn requests(&self) -> Vec<String> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Stub {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop so it sees the flag.
+        let _ = TcpStream::connect(self.addr);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Reads one request: the head up to the blank line, then Content-Length bytes of body.
+fn read_request(stream: &TcpStream) -> Option<String> {
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .ok()?;
+    let mut reader = BufReader::new(stream);
+    let mut head = String::new();
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse().ok()?;
+        }
+        let end = line == "\r\n";
+        head.push_str(&line);
+        if end {
+            break;
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    Some(head + &String::from_utf8_lossy(&body))
+}
+
+fn write_answer(mut stream: TcpStream, answer: &Answer) -> std::io::Result<()> {
+    let reason = match answer.status {
+        200 => "OK",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "Status",
+    };
+    write!(
+        stream,
+        "HTTP/1.1 {} {reason}\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nx-amzn-RequestId: \
+         c6104cbe-af31-11e0-8154-cbc7ccf896c7\r\nConnection: close\r\n\r\n{}",
+        answer.status,
+        answer.body.len(),
+        answer.body
+    )?;
+    stream.flush()
+}
+
+/// Accepts connections and never answers: a hanging endpoint.
+pub struct Silent {
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Silent {
+    pub fn start() -> Silent {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("local addr");
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                // Held open (never read, never answered) until the stub is dropped.
+                let mut held = Vec::new();
+                for stream in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    if let Ok(stream) = stream {
+                        held.push(stream);
+                    }
+                }
+            })
+        };
+        Silent {
+            addr,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for Silent {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.addr);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
