@@ -171,6 +171,9 @@ pub struct ExecArgs {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
+    #[command(subcommand)]
+    pub what: Option<ListWhat>,
+
     /// Print JSON for tools
     #[arg(long, conflicts_with = "names")]
     pub json: bool,
@@ -178,6 +181,19 @@ pub struct ListArgs {
     /// Print only the names, one a line (what shell completion uses)
     #[arg(short = 'n', long)]
     pub names: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ListWhat {
+    /// List the MFA devices of the IAM user whose keys PROFILE uses (ListMFADevices)
+    Mfa {
+        #[command(flatten)]
+        creds: CredentialArgs,
+
+        /// Print JSON for tools
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -204,6 +220,15 @@ mod tests {
         };
         assert_eq!(args.creds.profile.as_deref(), Some("prod"));
         assert_eq!(args.command, ["aws", "--flag"]);
+    }
+
+    #[test]
+    fn list_json_is_accepted_after_mfa() {
+        let cli = Cli::try_parse_from(["runas", "list", "mfa", "--json", "p"]).unwrap();
+        let Command::List(args) = cli.command else {
+            panic!("not list")
+        };
+        assert!(matches!(args.what, Some(ListWhat::Mfa { json: true, .. })));
     }
 
     #[test]

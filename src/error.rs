@@ -115,6 +115,11 @@ pub enum Error {
     #[error("cache {}: {problem}", path.display())]
     Cache { path: PathBuf, problem: String },
 
+    #[error(
+        "the keys of {profile:?} belong to {arn}, not an IAM user; list MFA devices with a user's long-term keys"
+    )]
+    NotAUser { profile: String, arn: String },
+
     #[error("no folder for the cache: set RUNAS_CACHE_DIR, XDG_CACHE_HOME or HOME to an absolute path")]
     NoCacheDir,
 

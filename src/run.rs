@@ -4,8 +4,8 @@
 
 use crate::cache::Cache;
 use crate::cli::{
-    CacheAction, Cli, Command, ConfigArgs, CredentialArgs, EnvArgs, ExecArgs, ListArgs, OutputFormat,
-    WhoamiArgs,
+    CacheAction, Cli, Command, ConfigArgs, CredentialArgs, EnvArgs, ExecArgs, ListArgs, ListWhat,
+    OutputFormat, WhoamiArgs,
 };
 use crate::config::duration::{format_go_duration, parse_go_duration};
 use crate::config::{self, Files, Overrides, Paths, Resolved};
@@ -56,6 +56,44 @@ fn whoami(args: &WhoamiArgs, env: &EnvMap) -> Result<String> {
         "account  {}\narn      {}\nuser_id  {}\n",
         id.account, id.arn, id.user_id
     ))
+}
+
+/// The MFA devices of the IAM user behind the profile's long-term keys: GetCallerIdentity
+/// names the user, ListMFADevices lists its devices.
+fn list_mfa(args: &CredentialArgs, json: bool, env: &EnvMap) -> Result<String> {
+    let session = Session::open(args, env, refresh_window(env)?)?;
+    let keys = session.resolved.keys()?;
+    let creds = Credentials {
+        access_key_id: keys.access_key_id.clone(),
+        secret_access_key: keys.secret_access_key.clone(),
+        session_token: keys.session_token.clone(),
+        expiration: None,
+    };
+    let id = session.sts.get_caller_identity(&creds)?;
+    let user = iam_user_name(&id.arn).ok_or_else(|| Error::NotAUser {
+        profile: session.resolved.base.clone(),
+        arn: id.arn.clone(),
+    })?;
+    let endpoint = session
+        .resolved
+        .iam_endpoint_url
+        .as_ref()
+        .map(|s| s.value.as_str());
+    let devices = session.sts.list_mfa_devices(&creds, user, endpoint)?;
+    if json {
+        return Ok(format!(
+            "{}\n",
+            serde_json::to_string_pretty(&devices).expect("devices serialise")
+        ));
+    }
+    Ok(devices.iter().map(|d| format!("{}\n", d.serial_number)).collect())
+}
+
+/// `alice` from `arn:aws:iam::123456789012:user/path/alice` (the user name is the last part).
+fn iam_user_name(arn: &str) -> Option<&str> {
+    let resource = arn.splitn(6, ':').nth(5)?;
+    let path = resource.strip_prefix("user/")?;
+    path.rsplit('/').next().filter(|name| !name.is_empty())
 }
 
 fn cache_clear(profile: Option<&str>, env: &EnvMap) -> Result<String> {
@@ -306,6 +344,9 @@ pub fn resolve(args: &CredentialArgs, files: &Files, env: &EnvMap) -> Result<Res
 }
 
 fn list(args: &ListArgs, env: &EnvMap) -> Result<String> {
+    if let Some(ListWhat::Mfa { creds, json }) = &args.what {
+        return list_mfa(creds, *json || args.json, env);
+    }
     let profiles = config::list_profiles(&load_files(env)?);
     if args.json {
         let mut out = serde_json::to_string_pretty(&profiles).expect("profile summaries serialise");
@@ -405,6 +446,21 @@ mod tests {
         assert_eq!(shell_named("dash"), Some(ShellKind::Sh));
         assert_eq!(shell_named("pwsh.exe"), Some(ShellKind::Pwsh));
         assert_eq!(shell_named("cargo"), None);
+    }
+
+    #[test]
+    fn iam_user_names_come_from_user_arns_only() {
+        assert_eq!(
+            iam_user_name("arn:aws:iam::123456789012:user/alice"),
+            Some("alice")
+        );
+        assert_eq!(
+            iam_user_name("arn:aws:iam::123456789012:user/team/a/bob"),
+            Some("bob")
+        );
+        assert_eq!(iam_user_name("arn:aws:sts::123456789012:assumed-role/r/s"), None);
+        assert_eq!(iam_user_name("arn:aws:iam::123456789012:root"), None);
+        assert_eq!(iam_user_name("nonsense"), None);
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The only file that touches aws-sdk-sts. The rest of runas talks to the small `Sts` trait, so
-//! it can be tested with a fake; integration tests use a real local STS endpoint (moto).
+//! The only file that touches aws-sdk-sts (and aws-sdk-iam, for `runas list mfa`). The rest of
+//! runas talks to the small `Sts` trait, so it can be tested with a fake; integration tests use
+//! a real local STS endpoint (moto).
 
 use crate::credentials::{Credentials, mask_key_id};
 use crate::{Error, Result};
@@ -36,6 +37,14 @@ pub struct Identity {
     pub account: String,
     pub arn: String,
     pub user_id: String,
+}
+
+/// An MFA device of an IAM user, as ListMFADevices gives it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MfaDevice {
+    pub serial_number: String,
+    /// When it was enabled, seconds since the epoch.
+    pub enabled: u64,
 }
 
 /// The STS calls runas makes, each signed with `source`.
@@ -161,13 +170,83 @@ impl AwsSts {
         })
     }
 
-    fn client(&self, source: &Credentials) -> aws_sdk_sts::Client {
-        let http = self.http.get_or_init(|| {
+    /// The MFA devices of IAM user `user_name` (ListMFADevices), signed with `creds`.
+    /// `endpoint_url` is IAM's (`AWS_ENDPOINT_URL_IAM`, …), resolved by `config`; IAM is global,
+    /// so requests are signed for us-east-1 when none is set.
+    pub fn list_mfa_devices(
+        &self,
+        creds: &Credentials,
+        user_name: &str,
+        endpoint_url: Option<&str>,
+    ) -> Result<Vec<MfaDevice>> {
+        let call = Call {
+            operation: "ListMFADevices",
+            source: creds,
+            role_arn: None,
+            mfa: None,
+        };
+        let keys = aws_sdk_iam::config::Credentials::new(
+            &creds.access_key_id,
+            &creds.secret_access_key,
+            creds.session_token.clone(),
+            None,
+            "runas",
+        );
+        let mut config = aws_sdk_iam::Config::builder()
+            .behavior_version(aws_sdk_iam::config::BehaviorVersion::latest())
+            .region(aws_sdk_iam::config::Region::new("us-east-1"))
+            .credentials_provider(keys)
+            .identity_cache(aws_sdk_iam::config::IdentityCache::no_cache())
+            .http_client(self.http().clone())
+            .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(CONNECT_TIMEOUT)
+                    .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                    .operation_timeout(OPERATION_TIMEOUT)
+                    .build(),
+            );
+        if let Some(url) = endpoint_url {
+            config = config.endpoint_url(url);
+        }
+        let client = aws_sdk_iam::Client::from_conf(config.build());
+        let stream = client
+            .list_mfa_devices()
+            .user_name(user_name)
+            .into_paginator()
+            .items()
+            .send();
+        let runtime = self.runtime(call.operation)?;
+        let started = Instant::now();
+        let found = runtime
+            .block_on(stream.collect::<std::result::Result<Vec<_>, _>>())
+            .map_err(|err| {
+                let mut e = self.error(&call, describe(&err, started.elapsed()));
+                if let Error::Sts { endpoint, .. } = &mut e {
+                    *endpoint = endpoint_url.unwrap_or("iam.amazonaws.com").to_string();
+                }
+                e
+            })?;
+        Ok(found
+            .iter()
+            .map(|device| MfaDevice {
+                serial_number: device.serial_number().to_string(),
+                enabled: u64::try_from(device.enable_date().secs()).unwrap_or(0),
+            })
+            .collect())
+    }
+
+    fn http(&self) -> &SharedHttpClient {
+        self.http.get_or_init(|| {
             use aws_smithy_http_client::tls;
             aws_smithy_http_client::Builder::new()
                 .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
                 .build_https()
-        });
+        })
+    }
+
+    fn client(&self, source: &Credentials) -> aws_sdk_sts::Client {
+        let http = self.http();
         let keys = aws_sdk_sts::config::Credentials::new(
             &source.access_key_id,
             &source.secret_access_key,

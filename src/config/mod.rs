@@ -211,6 +211,8 @@ pub struct Resolved {
     pub mfa_serial: Option<Setting<String>>,
     pub region: Option<Setting<String>>,
     pub endpoint_url: Option<Setting<String>>,
+    /// IAM's endpoint, looked up the same way (for `runas list mfa`).
+    pub iam_endpoint_url: Option<Setting<String>>,
     /// `AWS_STS_REGIONAL_ENDPOINTS` / `sts_regional_endpoints` = legacy.
     pub legacy_global_endpoint: bool,
     pub session_duration: Setting<Duration>,
@@ -358,7 +360,8 @@ pub fn resolve(files: &Files, env: &EnvMap, flags: &Overrides, requested: &str) 
         .or_else(|| pick(&None, "", env, "AWS_DEFAULT_REGION"))
         .or_else(|| inherited("region").map(|(v, o)| Setting::new(v, o)))
         .filter(non_empty);
-    let endpoint_url = endpoint_url(files, env, &inherited).filter(non_empty);
+    let iam_endpoint_url = endpoint_url(Service::Iam, files, env, &inherited).filter(non_empty);
+    let endpoint_url = endpoint_url(Service::Sts, files, env, &inherited).filter(non_empty);
     let legacy_global_endpoint = pick(&None, "", env, "AWS_STS_REGIONAL_ENDPOINTS")
         .or_else(|| inherited("sts_regional_endpoints").map(|(v, o)| Setting::new(v, o)))
         .is_some_and(|s| s.value.eq_ignore_ascii_case("legacy"));
@@ -439,6 +442,7 @@ pub fn resolve(files: &Files, env: &EnvMap, flags: &Overrides, requested: &str) 
         mfa_serial,
         region,
         endpoint_url,
+        iam_endpoint_url,
         legacy_global_endpoint,
         session_duration,
         role_duration,
@@ -541,10 +545,28 @@ fn pick(
         .map(|v| Setting::new(v.clone(), Origin::Env(var)))
 }
 
-/// The STS endpoint, in the order every AWS SDK uses: `AWS_ENDPOINT_URL_STS`,
-/// `AWS_ENDPOINT_URL`, the `sts` entry of the profile's `[services NAME]` section, the
+/// The AWS services runas calls.
+#[derive(Debug, Clone, Copy)]
+enum Service {
+    Sts,
+    Iam,
+}
+
+impl Service {
+    /// The service's key in a `[services NAME]` section and its endpoint variable.
+    fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Service::Sts => ("sts", "AWS_ENDPOINT_URL_STS"),
+            Service::Iam => ("iam", "AWS_ENDPOINT_URL_IAM"),
+        }
+    }
+}
+
+/// A service's endpoint, in the order every AWS SDK uses: `AWS_ENDPOINT_URL_<SERVICE>`,
+/// `AWS_ENDPOINT_URL`, the service's entry in the profile's `[services NAME]` section, the
 /// profile's `endpoint_url`; none of them when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`.
 fn endpoint_url(
+    service: Service,
     files: &Files,
     env: &EnvMap,
     inherited: &dyn Fn(&str) -> Option<(String, Origin)>,
@@ -555,16 +577,13 @@ fn endpoint_url(
     if ignore {
         return None;
     }
-    pick(&None, "", env, "AWS_ENDPOINT_URL_STS")
+    let (key, var) = service.names();
+    pick(&None, "", env, var)
         .or_else(|| pick(&None, "", env, "AWS_ENDPOINT_URL"))
         .or_else(|| {
             let (services, _) = inherited("services")?;
             let section = files.config.section(&format!("services {services}"))?;
-            let url = section
-                .entry("sts")?
-                .sub
-                .iter()
-                .find(|e| e.key == "endpoint_url")?;
+            let url = section.entry(key)?.sub.iter().find(|e| e.key == "endpoint_url")?;
             Some(Setting::new(
                 url.value.clone(),
                 Origin::File {

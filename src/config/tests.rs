@@ -623,6 +623,23 @@ fn endpoint_comes_from_sts_variable_then_general_then_services_then_profile() {
 }
 
 #[test]
+fn the_iam_endpoint_is_looked_up_like_the_sts_one() {
+    let cfg = "[default]\nservices = local\n[services local]\niam =\n  endpoint_url = http://iam\n";
+    let r = durations(cfg, &no_env(), &Overrides::default()).unwrap();
+    assert_eq!(r.iam_endpoint_url.unwrap().value, "http://iam");
+    assert_eq!(r.endpoint_url, None, "the iam entry is not STS's");
+    let vars = env(&[
+        ("AWS_ENDPOINT_URL_IAM", "http://i"),
+        ("AWS_ENDPOINT_URL_STS", "http://s"),
+    ]);
+    let r = durations("", &vars, &Overrides::default()).unwrap();
+    assert_eq!(
+        r.iam_endpoint_url.unwrap().origin,
+        Origin::Env("AWS_ENDPOINT_URL_IAM")
+    );
+}
+
+#[test]
 fn legacy_sts_endpoints_are_recognised() {
     let r = durations(
         "[default]\nsts_regional_endpoints = legacy\n",

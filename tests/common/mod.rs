@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod moto;
+pub mod sandbox;
 pub mod stub;
 
 use std::path::PathBuf;

@@ -1,0 +1,140 @@
+//! A user's world in a temp dir: HOME with ~/.aws/config and ~/.aws/credentials, a cache
+//! folder, and the runas binary run in a clean environment pointed at a chosen STS endpoint.
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The seed's layout: long-term keys in [default], MFA in [default], a role that uses them,
+/// and a role chained from it in another account.
+pub const CONFIG: &str = "[default]\nregion = us-east-1\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n\n\
+[profile prod]\nrole_arn = arn:aws:iam::123456789012:role/prod\nsource_profile = default\n\n\
+[profile ops]\nrole_arn = arn:aws:iam::210987654321:role/ops\nsource_profile = prod\nregion = eu-west-1\n";
+
+/// moto answers any key; these are AWS's documented example keys.
+pub const CREDENTIALS: &str = "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+
+pub struct Sandbox {
+    dir: tempfile::TempDir,
+    /// The STS endpoint every run gets as AWS_ENDPOINT_URL_STS.
+    pub endpoint: String,
+}
+
+impl Sandbox {
+    /// A sandbox with `config` and `credentials`, talking to `endpoint`.
+    pub fn new(endpoint: &str, config: &str, credentials: &str) -> Sandbox {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join(".aws")).unwrap();
+        let sandbox = Sandbox {
+            dir,
+            endpoint: endpoint.to_string(),
+        };
+        sandbox.write_config(config);
+        sandbox.write_credentials(credentials);
+        sandbox
+    }
+
+    pub fn home(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn cache_dir(&self) -> PathBuf {
+        self.home().join("cache")
+    }
+
+    pub fn config_path(&self) -> PathBuf {
+        self.home().join(".aws/config")
+    }
+
+    pub fn credentials_path(&self) -> PathBuf {
+        self.home().join(".aws/credentials")
+    }
+
+    pub fn write_config(&self, text: &str) {
+        std::fs::write(self.config_path(), text).unwrap();
+    }
+
+    pub fn write_credentials(&self, text: &str) {
+        std::fs::write(self.credentials_path(), text).unwrap();
+    }
+
+    /// The cache entry files (`*.json`), sorted.
+    pub fn cache_entries(&self) -> Vec<PathBuf> {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(self.cache_dir())
+            .map(|d| {
+                d.filter_map(|e| Some(e.ok()?.path()))
+                    .filter(|p| p.extension() == Some(OsStr::new("json")))
+                    .collect()
+            })
+            .unwrap_or_default();
+        entries.sort();
+        entries
+    }
+
+    /// A `Command` for the runas binary with a clean environment: HOME, PATH, the cache
+    /// folder, the STS endpoint, and no instance metadata lookups.
+    pub fn command(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_runas"));
+        c.env_clear()
+            .env("HOME", self.home())
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("USER", "alice")
+            .env("RUNAS_CACHE_DIR", self.cache_dir())
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_ENDPOINT_URL_STS", &self.endpoint)
+            .current_dir(self.home());
+        c
+    }
+
+    /// Run runas with `args` and extra variables; no stdin, so no terminal prompt can hang.
+    pub fn run(&self, args: &[&str], vars: &[(&str, &str)]) -> Output {
+        self.command()
+            .args(args)
+            .envs(vars.iter().copied())
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    }
+}
+
+/// An AWS CLI command from the venv, in a clean environment with `vars`, for `sandbox`.
+pub fn aws_cli(sandbox: &Sandbox, args: &[&str], vars: &[(String, String)]) -> Output {
+    Command::new(super::venv_bin("aws"))
+        .args(args)
+        .env_clear()
+        .env("HOME", sandbox.home())
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL_STS", &sandbox.endpoint)
+        .envs(vars.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .output()
+        .unwrap()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("stderr is UTF-8")
+}
+
+/// An error as runas reports one: exit 1, nothing on stdout, one line on stderr with `message`.
+pub fn assert_error(o: &Output, message: &str) {
+    assert_eq!(o.status.code(), Some(1), "stderr: {}", stderr(o));
+    assert!(o.stdout.is_empty(), "stdout must stay empty: {:?}", stdout(o));
+    let err = stderr(o);
+    assert_eq!(err.lines().count(), 1, "one line: {err:?}");
+    assert!(err.contains(message), "{err:?} should contain {message:?}");
+}
+
+/// Success with nothing on stderr.
+pub fn assert_quiet_success(o: &Output) {
+    assert!(
+        o.status.success(),
+        "exit {:?}, stderr: {}",
+        o.status.code(),
+        stderr(o)
+    );
+    assert!(o.stderr.is_empty(), "stderr: {}", stderr(o));
+}
