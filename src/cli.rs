@@ -49,10 +49,12 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Check files, profiles, the shell hook, the clock and the cache, and say how to fix each problem
+    Doctor,
     /// Switch this shell to PROFILE (a function of the shell hook; see `runas init`)
     Use {
-        /// Profile name or role ARN
-        profile: Option<String>,
+        #[command(flatten)]
+        creds: CredentialArgs,
     },
     /// Restore this shell to how it was before `runas use` (a function of the shell hook)
     Off,

@@ -103,7 +103,7 @@ pub enum Error {
     MfaNoTerminal { serial: String },
 
     /// `code` is the AWS error code when STS sent one (`AccessDenied`, `ExpiredToken`, …).
-    #[error("STS {operation} at {endpoint} failed: {message}{}", hint_suffix(.hint))]
+    #[error("STS {operation} at {endpoint} failed: {}{message}{}", code_prefix(.code, .message), hint_suffix(.hint))]
     Sts {
         operation: &'static str,
         endpoint: String,
@@ -142,6 +142,14 @@ fn suggest(names: &[String]) -> String {
             let quoted: Vec<String> = many.iter().map(|n| format!("{n:?}")).collect();
             format!("; did you mean one of {}?", quoted.join(", "))
         }
+    }
+}
+
+/// `AccessDenied: ` before the message, unless the message already starts with the code.
+fn code_prefix(code: &Option<String>, message: &str) -> String {
+    match code {
+        Some(code) if !message.starts_with(code.as_str()) => format!("{code}: "),
+        _ => String::new(),
     }
 }
 

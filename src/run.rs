@@ -31,6 +31,12 @@ pub fn run(cli: Cli, env: EnvMap) -> Result<String> {
         Command::Cache {
             action: CacheAction::Clear { profile },
         } => cache_clear(profile.as_deref(), &env),
+        Command::Doctor => {
+            let findings = crate::doctor::check(&env::original(&env), &|settings| {
+                AwsSts::new(settings.clone()).server_date()
+            });
+            Ok(crate::doctor::report(&findings))
+        }
         Command::Init { shell } => crate::init::script(shell),
         Command::Completions { shell } => Ok(crate::init::completions(shell)),
         // Reached only when the hook is not loaded: the function handles these in the shell.
@@ -193,8 +199,10 @@ impl Session {
             provider::check_mfa_code(code, "your MFA device")?;
         }
         let files = Files::load(&Paths::from_env(&original))?;
-        let requested = match config::requested_profile(args.profile.as_deref(), &original) {
-            // After `runas use p` AWS_PROFILE is gone; the profile in use is the natural default.
+        // The profile comes from the shell as it is now, not as it was: after `runas use p`
+        // AWS_PROFILE is gone (the one saved in RUNAS_SAVED is the user's old choice, not the
+        // profile in use) and AWSRUNAS_PROFILE names p.
+        let requested = match config::requested_profile(args.profile.as_deref(), env) {
             Err(Error::NoProfile) => env
                 .get(env::PROFILE)
                 .filter(|p| !p.is_empty())

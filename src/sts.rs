@@ -11,7 +11,7 @@ use aws_sdk_sts::config::timeout::TimeoutConfig;
 use aws_sdk_sts::config::{AppName, BehaviorVersion, IdentityCache, Region, SharedHttpClient};
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 use std::future::Future;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// An MFA device serial (ARN) and the code typed for it.
@@ -198,14 +198,8 @@ impl AwsSts {
             .credentials_provider(keys)
             .identity_cache(aws_sdk_iam::config::IdentityCache::no_cache())
             .http_client(self.http().clone())
-            .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
-            .timeout_config(
-                TimeoutConfig::builder()
-                    .connect_timeout(CONNECT_TIMEOUT)
-                    .operation_attempt_timeout(ATTEMPT_TIMEOUT)
-                    .operation_timeout(OPERATION_TIMEOUT)
-                    .build(),
-            );
+            .retry_config(retries())
+            .timeout_config(timeouts());
         if let Some(url) = endpoint_url {
             config = config.endpoint_url(url);
         }
@@ -245,7 +239,58 @@ impl AwsSts {
         })
     }
 
+    /// The time the STS endpoint says it is (its `Date` header), for `runas doctor`'s clock
+    /// check: SigV4 rejects requests more than 5 minutes off. The call is a GetCallerIdentity
+    /// signed with placeholder keys: any answer, even InvalidClientTokenId, carries the header.
+    pub fn server_date(&self) -> Result<std::time::SystemTime> {
+        let placeholder = Credentials {
+            access_key_id: "AKIARUNASDOCTOR00000".into(),
+            secret_access_key: "runas-doctor-clock-check".into(),
+            session_token: None,
+            expiration: None,
+        };
+        let call = Call {
+            operation: "GetCallerIdentity",
+            source: &placeholder,
+            role_arn: None,
+            mfa: None,
+        };
+        let date = DateHeader::default();
+        let client = self.client_with(&placeholder, Some(date.clone()));
+        let runtime = self.runtime(call.operation)?;
+        let started = Instant::now();
+        let outcome = runtime.block_on(client.get_caller_identity().send());
+        let header = date.0.lock().map(|d| d.clone()).unwrap_or_default();
+        match (header, outcome) {
+            (Some(header), _) => aws_sdk_sts::primitives::DateTime::from_str(
+                &header,
+                aws_sdk_sts::primitives::DateTimeFormat::HttpDate,
+            )
+            .ok()
+            .and_then(|d| std::time::SystemTime::try_from(d).ok())
+            .ok_or_else(|| Error::Sts {
+                operation: call.operation,
+                endpoint: self.endpoint_shown(),
+                code: None,
+                message: format!("the Date header {header:?} is not an HTTP date"),
+                hint: None,
+            }),
+            (None, Err(err)) => Err(self.error(&call, describe(&err, started.elapsed()))),
+            (None, Ok(_)) => Err(Error::Sts {
+                operation: call.operation,
+                endpoint: self.endpoint_shown(),
+                code: None,
+                message: "the answer has no Date header".into(),
+                hint: None,
+            }),
+        }
+    }
+
     fn client(&self, source: &Credentials) -> aws_sdk_sts::Client {
+        self.client_with(source, None)
+    }
+
+    fn client_with(&self, source: &Credentials, date: Option<DateHeader>) -> aws_sdk_sts::Client {
         let http = self.http();
         let keys = aws_sdk_sts::config::Credentials::new(
             &source.access_key_id,
@@ -262,19 +307,16 @@ impl AwsSts {
             // Static keys: nothing to cache, and one client is made per source.
             .identity_cache(IdentityCache::no_cache())
             .http_client(http.clone())
-            .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
-            .timeout_config(
-                TimeoutConfig::builder()
-                    .connect_timeout(CONNECT_TIMEOUT)
-                    .operation_attempt_timeout(ATTEMPT_TIMEOUT)
-                    .operation_timeout(OPERATION_TIMEOUT)
-                    .build(),
-            );
+            .retry_config(retries())
+            .timeout_config(timeouts());
         if let Ok(name) = AppName::new("runas") {
             config = config.app_name(name);
         }
         if let Some(url) = &self.settings.endpoint_url {
             config = config.endpoint_url(url);
+        }
+        if let Some(date) = date {
+            config = config.interceptor(date);
         }
         if self.settings.legacy_global_endpoint {
             // The STS config has no `use_global_endpoint` setting and aws-config 1.13 does not
@@ -379,6 +421,42 @@ impl Sts for AwsSts {
             user_id: output.user_id().unwrap_or_default().to_string(),
         })
     }
+}
+
+/// Keeps the `Date` header of the last answer (see `AwsSts::server_date`).
+#[derive(Debug, Default, Clone)]
+struct DateHeader(Arc<Mutex<Option<String>>>);
+
+impl aws_sdk_sts::config::Intercept for DateHeader {
+    fn name(&self) -> &'static str {
+        "runas-date-header"
+    }
+
+    fn read_after_transmit(
+        &self,
+        context: &aws_sdk_sts::config::interceptors::BeforeDeserializationInterceptorContextRef<'_>,
+        _: &aws_sdk_sts::config::RuntimeComponents,
+        _: &mut aws_sdk_sts::config::ConfigBag,
+    ) -> std::result::Result<(), aws_sdk_sts::error::BoxError> {
+        if let (Some(date), Ok(mut slot)) = (context.response().headers().get("date"), self.0.lock()) {
+            *slot = Some(date.to_string());
+        }
+        Ok(())
+    }
+}
+
+/// Standard retries (throttling, 5xx, connection errors), the same for STS and IAM.
+fn retries() -> RetryConfig {
+    RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS)
+}
+
+/// The bounds that make a dead or hanging endpoint fail in seconds, for STS and IAM.
+fn timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+        .operation_timeout(OPERATION_TIMEOUT)
+        .build()
 }
 
 /// STS takes whole seconds as an i32; anything out of range is left for STS to reject.
@@ -813,7 +891,9 @@ mod tests {
         );
         let shown = err.to_string();
         assert!(
-            shown.starts_with("STS AssumeRole at sts.eu-west-1.amazonaws.com failed: not authorized; "),
+            shown.starts_with(
+                "STS AssumeRole at sts.eu-west-1.amazonaws.com failed: AccessDenied: not authorized; "
+            ),
             "{shown}"
         );
         assert!(!shown.contains("AKIAIOSFODNN7EXAMPLE"), "{shown}");

@@ -237,3 +237,18 @@ fn unset_without_a_switch_removes_every_managed_variable() {
         assert!(out.contains(&format!("unset {name}\n")), "{out}");
     }
 }
+
+#[test]
+fn use_without_the_hook_says_how_to_load_it_even_with_flags() {
+    let s = Sandbox::new(CONFIG, CREDS);
+    for args in [&["use", "prod"][..], &["use", "prod", "-o", "123456"], &["off"]] {
+        let o = s.runas(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(o.stdout.is_empty());
+        assert!(
+            stderr(&o).contains("work through the shell hook; add eval \"$(runas init bash)\""),
+            "{}",
+            stderr(&o)
+        );
+    }
+}

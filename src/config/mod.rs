@@ -477,6 +477,14 @@ fn walk_chain(files: &Files, requested: &str) -> Result<Chain> {
         };
         if source == current {
             // `[profile x] source_profile = x` with keys in the credentials file: a common idiom.
+            // Without keys it is a loop of length one.
+            if files.own(&current, "aws_access_key_id").is_none() {
+                profiles.push(source);
+                return Err(Error::SourceLoop {
+                    profile: requested.to_string(),
+                    chain: profiles,
+                });
+            }
             return Ok(Chain {
                 base: current,
                 profiles,

@@ -226,6 +226,15 @@ fn loops_of_length_two_and_three_are_named() {
 }
 
 #[test]
+fn a_self_reference_without_keys_is_a_loop_of_one() {
+    let cfg = "[profile a]\nrole_arn = arn:aws:iam::123456789012:role/a\nsource_profile = a\n";
+    assert_eq!(
+        loop_error(cfg, "a"),
+        "profile \"a\": source_profile loop a → a; point one of them at a profile with keys"
+    );
+}
+
+#[test]
 fn a_loop_through_default_is_named() {
     let cfg = "[default]\nrole_arn = arn:aws:iam::123456789012:role/d\nsource_profile = a\n\
                [profile a]\nrole_arn = arn:aws:iam::123456789012:role/a\n";

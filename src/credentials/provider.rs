@@ -115,42 +115,54 @@ impl Provider<'_> {
         }
 
         let plan = Plan::of(r);
-        let mut creds = match plan.first_hop {
-            FirstHop::WithSource | FirstHop::Direct => source,
-            FirstHop::ViaSession => self.session_token(r, &source, false)?,
-        };
-        for (i, hop) in r.roles.iter().enumerate() {
-            let duration = plan.durations[i];
-            if i > 0 && duration < r.role_duration.value {
+        for (hop, duration) in r.roles.iter().zip(&plan.durations).skip(1) {
+            if *duration < r.role_duration.value {
                 crate::warn(format_args!(
                     "{} is reached by role chaining, which AWS limits to {}; using {} instead of {}",
                     hop.profile,
                     format_go_duration(CHAINED_ROLE_MAX),
-                    format_go_duration(duration),
+                    format_go_duration(*duration),
                     format_go_duration(r.role_duration.value)
                 ));
             }
-            let mfa_serial = (i == 0 && plan.first_hop == FirstHop::Direct)
-                .then(|| r.mfa_serial.as_ref().map(|s| s.value.as_str()))
-                .flatten();
-            let previous = creds;
-            creds = self
-                .cache
-                .get_or_fetch(&role_key(r, &plan, i), opts.refresh, || {
-                    let code = mfa_serial.map(|serial| self.mfa.code(serial)).transpose()?;
-                    let request = AssumeRole {
-                        role_arn: &hop.role_arn.value,
-                        session_name: &r.session_name.value,
-                        external_id: hop.external_id.as_ref().map(|x| x.value.as_str()),
-                        duration,
-                        mfa: mfa_serial
-                            .zip(code.as_deref())
-                            .map(|(serial, code)| Mfa { serial, code }),
-                    };
-                    self.sts.assume_role(&previous, &request)
-                })?;
         }
-        Ok(creds)
+        self.role(r, &plan, &source, r.roles.len() - 1, opts.refresh)
+    }
+
+    /// The credentials of role `i` of the chain, from the cache or assumed with the
+    /// credentials of role `i - 1` (or of the source, for the first). What a hop is assumed
+    /// with is only worked out when the hop is not cached: a valid cached role is used even
+    /// when the session token or an earlier role that made it has gone from the cache.
+    fn role(
+        &self,
+        r: &Resolved,
+        plan: &Plan,
+        source: &Credentials,
+        i: usize,
+        refresh: bool,
+    ) -> Result<Credentials> {
+        let hop = &r.roles[i];
+        let mfa_serial = (i == 0 && plan.first_hop == FirstHop::Direct)
+            .then(|| r.mfa_serial.as_ref().map(|s| s.value.as_str()))
+            .flatten();
+        self.cache.get_or_fetch(&role_key(r, plan, i), refresh, || {
+            let previous = match (i, plan.first_hop) {
+                (0, FirstHop::WithSource | FirstHop::Direct) => source.clone(),
+                (0, FirstHop::ViaSession) => self.session_token(r, source, false)?,
+                _ => self.role(r, plan, source, i - 1, refresh)?,
+            };
+            let code = mfa_serial.map(|serial| self.mfa.code(serial)).transpose()?;
+            let request = AssumeRole {
+                role_arn: &hop.role_arn.value,
+                session_name: &r.session_name.value,
+                external_id: hop.external_id.as_ref().map(|x| x.value.as_str()),
+                duration: plan.durations[i],
+                mfa: mfa_serial
+                    .zip(code.as_deref())
+                    .map(|(serial, code)| Mfa { serial, code }),
+            };
+            self.sts.assume_role(&previous, &request)
+        })
     }
 
     fn session_token(&self, r: &Resolved, source: &Credentials, refresh: bool) -> Result<Credentials> {

@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod moto;
+pub mod pty;
 pub mod sandbox;
 pub mod stub;
 

@@ -476,3 +476,25 @@ fn cache_keys_differ_by_role_external_id_and_duration() {
     ));
     assert_ne!(a[1].hex(), c[1].hex());
 }
+
+#[test]
+fn a_valid_cached_role_is_used_when_its_session_token_is_gone() {
+    let w = World::new("", KEYS);
+    let (sts, mfa) = (FakeSts::default(), CountingMfa::default());
+    let first = w.get(&sts, &mfa, "ops", Options::default()).unwrap();
+    let r = w.resolve("ops", &Overrides::default());
+    w.cache.remove(&cache_keys(&r)[0]).unwrap();
+    let again = w.get(&sts, &mfa, "ops", Options::default()).unwrap();
+    assert_eq!(again, first);
+    assert_eq!(sts.calls.borrow().len(), 3, "no call: the role is cached");
+    assert_eq!(mfa.asked.get(), 1, "no new MFA code");
+    // With the last role gone too, only that role is assumed again, with the cached first role.
+    w.cache.remove(&cache_keys(&r)[2]).unwrap();
+    w.get(&sts, &mfa, "ops", Options::default()).unwrap();
+    let calls = sts.calls.borrow();
+    assert_eq!(calls.len(), 4);
+    assert!(
+        matches!(&calls[3], Call::AssumeRole { arn, source, .. } if arn.ends_with("/ops") && source == "ASIA0000000000000001")
+    );
+    assert_eq!(mfa.asked.get(), 1);
+}

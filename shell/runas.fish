@@ -1,0 +1,189 @@
+# runas shell integration for fish 3.2+. Load it from ~/.config/fish/config.fish with:
+#
+#     runas init fish | source
+#
+# `runas init fish` prints a few assignments before this file: _runas_bin (the binary's
+# absolute path, quoted), _runas_window (the refresh window in seconds, from RUNAS_MIN_TTL at
+# that moment), _runas_epoch_at_init (the time then, for the clock below), and the names tab
+# completion offers (_runas_commands, _runas_flags_SUB, …).
+#
+# It defines:
+#   runas          `runas use PROFILE [flags]` and `runas off` change this shell; every other
+#                  subcommand runs the binary
+#   runas_prompt   prints `prod 42m` (profile, time left) for fish_prompt or fish_right_prompt
+#   _runas_hook    on the fish_prompt event: refreshes credentials that expire within the window
+# Loading it twice changes nothing: a function defined again replaces the first one, and its
+# event handler with it.
+
+set -gx RUNAS_SHELL fish
+
+function runas --description 'Assume AWS roles; `runas use PROFILE` and `runas off` change this shell'
+    switch "$argv[1]"
+        case use
+            _runas_switch env $argv[2..]
+        case off
+            _runas_switch unset $argv[2..]
+        case doctor
+            # Tell doctor whether the hook still handles fish_prompt, which only this shell knows.
+            set -l active no
+            if functions --handlers-type generic 2>/dev/null | string match -q -r '^fish_prompt\s+_runas_hook$'
+                set active yes
+            end
+            RUNAS_HOOK_ACTIVE=$active $_runas_bin $argv
+        case '*'
+            $_runas_bin $argv
+    end
+end
+
+# `runas SUBCOMMAND --shell fish ARGS...`, its output sourced in this shell only if it succeeded
+# (on failure runas prints nothing on stdout); returns its status. The output may span lines (a
+# value with a newline): `string collect` keeps it whole. runas writes `set -g`, so the
+# variables are global although they are set inside a function.
+function _runas_switch
+    if contains -- -h $argv[2..]; or contains -- --help $argv[2..]
+        # Help is for reading, not for source.
+        $_runas_bin $argv
+        return
+    end
+    set -l out ($_runas_bin $argv[1] --shell fish $argv[2..] | string collect)
+    set -l st $pipestatus[1]
+    if test $st -eq 0
+        printf '%s\n' $out | source
+        set -g _runas_tried
+    end
+    return $st
+end
+
+# The time in seconds since the epoch, without a process where it can. fish 3.6 has no
+# builtin clock (no $EPOCHSECONDS, no date builtin). On Linux /proc/uptime gives the seconds
+# since boot, suspended time included (CLOCK_BOOTTIME), and `read` from a file is a builtin: so
+# `runas init fish` prints the epoch time it ran at, this file reads the uptime right after, and
+# from then on now = uptime + (epoch at init - uptime at init), to the second. That offset only
+# goes wrong when the wall clock is stepped (a manual change; NTP slews); loading the init line
+# again takes a new reference. Elsewhere (macOS, BSD) it runs `date +%s`: a process, but only on
+# prompts where a profile is active, never when none is.
+function _runas_now
+    if set -q _runas_clock_offset; and read -l up _ </proc/uptime 2>/dev/null
+        math (string split -f1 . -- $up) + $_runas_clock_offset
+    else
+        date +%s
+    end
+end
+
+function _runas_clock_setup
+    if read -l up _ </proc/uptime 2>/dev/null; and set -q _runas_epoch_at_init
+        set -g _runas_clock_offset (math $_runas_epoch_at_init - (string split -f1 . -- $up))
+    else
+        set -e -g _runas_clock_offset
+    end
+end
+_runas_clock_setup
+functions -e _runas_clock_setup
+
+# The seconds until AWSRUNAS_EXPIRES; fails when no profile with an expiry is active.
+function _runas_time_left
+    set -q AWSRUNAS_PROFILE[1]; and test -n "$AWSRUNAS_PROFILE"; or return 1
+    string match -qr '^[0-9]{1,18}$' -- "$AWSRUNAS_EXPIRES"; or return 1
+    math $AWSRUNAS_EXPIRES - (_runas_now)
+end
+
+# SECONDS as the prompt shows it: 59s, 42m, 1h05m (rounded down), or expired.
+function _runas_duration
+    set -l s $argv[1]
+    if test $s -le 0
+        echo expired
+    else if test $s -lt 60
+        echo {$s}s
+    else if test $s -lt 3600
+        echo (math --scale=0 $s / 60)m
+    else
+        printf '%dh%02dm\n' (math --scale=0 $s / 3600) (math --scale=0 $s % 3600 / 60)
+    end
+end
+
+# `prod 42m`: the active profile and the time its credentials have left; just `prod` for
+# credentials that do not expire; nothing when no profile is active. Keeps $status.
+function runas_prompt --description 'The active runas profile and the time it has left'
+    set -l st $status
+    if set -q AWSRUNAS_PROFILE[1]; and test -n "$AWSRUNAS_PROFILE"
+        if set -l left (_runas_time_left)
+            printf '%s %s' $AWSRUNAS_PROFILE (_runas_duration $left)
+        else
+            printf '%s' $AWSRUNAS_PROFILE
+        end
+    end
+    return $st
+end
+
+# Runs on every fish_prompt event, before fish_prompt draws. When nothing is due it is builtins
+# on variables: no process (on Linux; see _runas_now). It refreshes at most once per expiry:
+# _runas_tried holds the AWSRUNAS_EXPIRES it last tried, so a refresh that failed (or got the
+# same credentials back) is not tried at every prompt. fish keeps $status for fish_prompt
+# across event handlers.
+function _runas_hook --on-event fish_prompt
+    set -l left (_runas_time_left); or return
+    test $left -le $_runas_window; or return
+    test "$AWSRUNAS_EXPIRES" != "$_runas_tried"; or return
+    _runas_refresh $left
+end
+
+# Re-runs `runas env` for the active profile without asking anything; sources its output if it
+# succeeded, else prints one line and leaves the shell as it was.
+function _runas_refresh
+    set -g _runas_tried $AWSRUNAS_EXPIRES
+    set -l out
+    set -l err
+    # stdout (to source) and stderr (for the message) of one run, kept apart: `2>|` pipes
+    # only stderr into `read`, which sets this function's $err (fish runs a command
+    # substitution in this process). stdout comes back split into lines: joined again below.
+    set out (RUNAS_MIN_TTL={$_runas_window}s $_runas_bin env --no-prompt --shell fish -- $AWSRUNAS_PROFILE 2>| read -z err)
+    set -l st $pipestatus[1]
+    if test "$st" = 0
+        string join \n -- $out | source
+        return
+    end
+    # runas's own message, first line, without its prefix and its remedy (after "; "): the
+    # remedy here is to switch again, which may ask for an MFA code.
+    set err (string split -m1 \n -- $err)[1]
+    set err (string replace -r '^runas: ' '' -- $err)
+    set err (string split -m1 '; ' -- $err)[1]
+    test -n "$err"; or set err "exit status $st"
+    set -l when (_runas_duration $argv[1])
+    if test $when = expired
+        set when 'has expired'
+    else
+        set when "expires in $when"
+    end
+    printf 'runas: %s %s and was not refreshed (%s); to switch again, type: runas use %s\n' \
+        $AWSRUNAS_PROFILE $when $err (string escape -- $AWSRUNAS_PROFILE) >&2
+end
+
+# Tab completion: subcommands, then profile names (from `runas list --names`, run at
+# completion time only), flags, and the values of --shell and --format. Erased first, so
+# loading twice does not add them twice.
+complete -c runas -e
+complete -c runas -f -n __fish_use_subcommand -a "$_runas_commands"
+complete -c runas -f -n "__fish_seen_subcommand_from $_runas_profile_commands" -a '($_runas_bin list --names 2>/dev/null)'
+complete -c runas -f -n '__fish_seen_subcommand_from init' -a 'bash zsh fish pwsh'
+complete -c runas -f -n '__fish_seen_subcommand_from completions' -a 'bash zsh fish powershell elvish'
+complete -c runas -f -n '__fish_seen_subcommand_from cache; and not __fish_seen_subcommand_from clear' -a clear
+complete -c runas -f -n '__fish_seen_subcommand_from clear' -a '($_runas_bin list --names 2>/dev/null)'
+function _runas_complete_flags
+    for sub in $_runas_profile_commands
+        set -l ref _runas_flags_$sub
+        for flag in $$ref
+            set -l takes_value
+            contains -- $flag $_runas_value_flags; and set takes_value --require-parameter
+            switch $flag
+                case '--*'
+                    complete -c runas -n "__fish_seen_subcommand_from $sub" -l (string sub -s 3 -- $flag) $takes_value
+                case '-*'
+                    complete -c runas -n "__fish_seen_subcommand_from $sub" -s (string sub -s 2 -- $flag) $takes_value
+            end
+        end
+    end
+end
+_runas_complete_flags
+functions -e _runas_complete_flags
+complete -c runas -n '__fish_seen_subcommand_from env' -l shell -x -a 'sh bash zsh fish pwsh'
+complete -c runas -n '__fish_seen_subcommand_from env' -s O -l format -x -a 'shell json'

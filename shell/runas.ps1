@@ -1,0 +1,163 @@
+# runas shell integration for PowerShell 7+. Load it from your $PROFILE with:
+#
+#     Invoke-Expression (& runas init pwsh | Out-String)
+#
+# `runas init pwsh` prints a few assignments before this file: $_runas_bin (the binary's
+# absolute path, quoted), $_runas_window (the refresh window in seconds, from RUNAS_MIN_TTL at
+# that moment), and the names tab completion offers ($_runas_commands, $_runas_flags_SUB, ...).
+#
+# It defines:
+#   runas          `runas use PROFILE [flags]` and `runas off` change this session; every other
+#                  subcommand runs the binary
+#   runas_prompt   returns 'prod 42m' (profile, time left) for your prompt, from variables only
+#   _runas_hook    run by a wrapper around your prompt function: refreshes credentials that
+#                  expire within the window
+# Loading it twice changes nothing: the prompt is wrapped once.
+
+$Env:RUNAS_SHELL = 'pwsh'
+
+function global:runas {
+    $sub = if ($args.Count -gt 0) { [string]$args[0] } else { '' }
+    if ($sub -ceq 'use' -or $sub -ceq 'off') {
+        $rest = @($args | Select-Object -Skip 1)
+        $command = if ($sub -ceq 'use') { 'env' } else { 'unset' }
+        _runas_switch $command $rest
+    } elseif ($sub -ceq 'doctor') {
+        # Tell doctor whether the prompt still runs the hook, which only this session knows.
+        $Env:RUNAS_HOOK_ACTIVE = if ("$function:prompt" -match '_runas_hook') { 'yes' } else { 'no' }
+        try { & $global:_runas_bin @args } finally { Remove-Item -LiteralPath 'Env:/RUNAS_HOOK_ACTIVE' -ErrorAction SilentlyContinue }
+    } else {
+        & $global:_runas_bin @args
+    }
+}
+
+# `runas SUBCOMMAND --shell pwsh ARGS...`, its output evaluated in this session only if it
+# succeeded (on failure runas prints nothing on stdout); keeps its exit status in
+# $LASTEXITCODE. The output may span lines (a value with a newline): Out-String joins them.
+function global:_runas_switch([string]$command, [object[]]$rest) {
+    if ($rest -ccontains '-h' -or $rest -ccontains '--help') {
+        # Help is for reading, not for evaluation.
+        & $global:_runas_bin $command @rest
+        return
+    }
+    $out = & $global:_runas_bin $command --shell pwsh @rest
+    $status = $LASTEXITCODE
+    if ($status -eq 0) {
+        $out | Out-String | Invoke-Expression
+        $global:_runas_tried = $null
+    }
+    $global:LASTEXITCODE = $status
+}
+
+# The seconds until AWSRUNAS_EXPIRES, or $null when no profile with an expiry is active.
+function global:_runas_time_left {
+    if (-not $Env:AWSRUNAS_PROFILE -or $Env:AWSRUNAS_EXPIRES -notmatch '^[0-9]{1,18}$') {
+        return $null
+    }
+    [long]$Env:AWSRUNAS_EXPIRES - [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
+}
+
+# SECONDS as the prompt shows it: 59s, 42m, 1h05m (rounded down), or expired.
+function global:_runas_duration([long]$s) {
+    if ($s -le 0) { 'expired' }
+    elseif ($s -lt 60) { "${s}s" }
+    elseif ($s -lt 3600) { '{0}m' -f [Math]::Floor($s / 60) }
+    else { '{0}h{1:D2}m' -f [long][Math]::Floor($s / 3600), [long][Math]::Floor(($s % 3600) / 60) }
+}
+
+# 'prod 42m': the active profile and the time its credentials have left; just 'prod' for
+# credentials that do not expire; nothing when no profile is active.
+function global:runas_prompt {
+    if (-not $Env:AWSRUNAS_PROFILE) { return }
+    $left = _runas_time_left
+    if ($null -eq $left) { return $Env:AWSRUNAS_PROFILE }
+    '{0} {1}' -f $Env:AWSRUNAS_PROFILE, (_runas_duration $left)
+}
+
+# Runs before every prompt. When nothing is due it is arithmetic in this process: no process
+# starts. It refreshes at most once per expiry: $_runas_tried holds the AWSRUNAS_EXPIRES it
+# last tried, so a refresh that failed (or got the same credentials back) is not tried at every
+# prompt.
+function global:_runas_hook {
+    $left = _runas_time_left
+    if ($null -eq $left -or $left -gt $global:_runas_window -or $Env:AWSRUNAS_EXPIRES -eq $global:_runas_tried) {
+        return
+    }
+    $global:_runas_tried = $Env:AWSRUNAS_EXPIRES
+    $profileName = $Env:AWSRUNAS_PROFILE
+    $savedTtl = $Env:RUNAS_MIN_TTL
+    $Env:RUNAS_MIN_TTL = "$($global:_runas_window)s"
+    try {
+        # stderr comes back as ErrorRecord objects: apart from stdout, for the message.
+        $all = & $global:_runas_bin env --no-prompt --shell pwsh -- $profileName 2>&1
+        $status = $LASTEXITCODE
+    } finally {
+        if ($null -eq $savedTtl) { Remove-Item -LiteralPath 'Env:/RUNAS_MIN_TTL' -ErrorAction Ignore }
+        else { $Env:RUNAS_MIN_TTL = $savedTtl }
+    }
+    $out = @($all | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] })
+    $err = @($all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+    if ($status -eq 0) {
+        $out | Out-String | Invoke-Expression
+        return
+    }
+    # runas's own message, first line, without its prefix and its remedy (after "; "): the
+    # remedy here is to switch again, which may ask for an MFA code.
+    $reason = if ($err.Count -gt 0) { ([string]$err[0]) -replace '^runas: ', '' -replace '; .*$', '' } else { "exit status $status" }
+    $when = _runas_duration $left
+    $when = if ($when -eq 'expired') { 'has expired' } else { "expires in $when" }
+    $quoted = "'" + ($profileName -replace "['\u2018\u2019\u201A\u201B]", '$0$0') + "'"
+    [Console]::Error.WriteLine("runas: $profileName $when and was not refreshed ($reason); to switch again, type: runas use $quoted")
+}
+
+# Wrap the prompt once: run the hook, put back $LASTEXITCODE and $? as the user's last command
+# left them, then call the prompt that was there.
+if ($null -eq $global:_runas_user_prompt) {
+    $global:_runas_user_prompt = $function:prompt
+    function global:prompt {
+        $ok = $global:?
+        $code = $global:LASTEXITCODE
+        try { _runas_hook } catch { [Console]::Error.WriteLine("runas: prompt hook: $_") }
+        $global:LASTEXITCODE = $code
+        # $? cannot be assigned: this sets it to false, as a failed command would, without
+        # adding to $Error. It must come right before the call.
+        if (-not $ok) { Write-Error '' -ErrorAction Ignore }
+        if ($global:_runas_user_prompt) { & $global:_runas_user_prompt } else { 'PS> ' }
+    }
+}
+
+# Tab completion: subcommands, then profile names (from `runas list --names`, run at
+# completion time only), flags, and the values of --shell and --format.
+Register-ArgumentCompleter -Native -CommandName runas -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+    $words = @($commandAst.CommandElements |
+            Where-Object { $_.Extent.StartOffset -lt $cursorPosition } |
+            ForEach-Object { $_.Extent.Text })
+    # The index of the word being completed: a new word after a space, else the last one.
+    $index = if ($wordToComplete -eq '') { $words.Count } else { $words.Count - 1 }
+    $sub = if ($words.Count -gt 1) { $words[1] } else { '' }
+    $prev = if ($index -ge 1) { $words[$index - 1] } else { '' }
+    $candidates = @(
+        if ($index -eq 1) { $global:_runas_commands }
+        elseif ($global:_runas_value_flags -ccontains $prev) {
+            if ($prev -ceq '--shell') { 'sh', 'bash', 'zsh', 'fish', 'pwsh' }
+            elseif ($prev -ceq '-O' -or $prev -ceq '--format') { 'shell', 'json' }
+        }
+        elseif ($sub -ceq 'init') { 'bash', 'zsh', 'fish', 'pwsh' }
+        elseif ($sub -ceq 'completions') { 'bash', 'zsh', 'fish', 'powershell', 'elvish' }
+        elseif ($sub -ceq 'cache' -and $index -eq 2) { 'clear' }
+        elseif ($global:_runas_profile_commands -ccontains $sub -or $sub -ceq 'cache') {
+            if ($wordToComplete.StartsWith('-')) {
+                (Get-Variable -Scope Global -Name "_runas_flags_$sub" -ValueOnly -ErrorAction Ignore)
+            } else {
+                & $global:_runas_bin list --names 2>$null
+            }
+        }
+    )
+    foreach ($word in $candidates) {
+        if ($word -and $word.StartsWith($wordToComplete)) {
+            $text = if ($word -match '^[\w.@:/+=,-]+$') { $word } else { "'" + ($word -replace "['\u2018\u2019\u201A\u201B]", '$0$0') + "'" }
+            [System.Management.Automation.CompletionResult]::new($text, $word, 'ParameterValue', $word)
+        }
+    }
+}

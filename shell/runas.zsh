@@ -1,0 +1,213 @@
+# runas shell integration for zsh 5.1+. Load it from ~/.zshrc with:
+#
+#     eval "$(runas init zsh)"
+#
+# `runas init zsh` prints a few assignments before this file: _runas_bin (the binary's
+# absolute path, quoted), _runas_window (the refresh window in seconds, from RUNAS_MIN_TTL at
+# that moment), and the names tab completion offers (_runas_commands, _runas_flags_SUB, …).
+#
+# It defines:
+#   runas          `runas use PROFILE [flags]` and `runas off` change this shell; every other
+#                  subcommand runs the binary
+#   runas_prompt   prints `prod 42m` (profile, time left) for PROMPT/RPROMPT, from variables only
+#   _runas_hook    a precmd hook: refreshes credentials that expire within the window
+# Loading it twice changes nothing. Every function starts with `emulate -L zsh`, so options the
+# user set (no_unset, ksh_arrays, err_exit, sh_word_split, …) do not change how it runs.
+
+export RUNAS_SHELL=zsh
+# $EPOCHSECONDS without a process.
+zmodload zsh/datetime
+
+function runas {
+    emulate -L zsh
+    case ${1-} in
+        (use) shift; _runas_switch env "$@" ;;
+        (off) shift; _runas_switch unset "$@" ;;
+        (doctor)
+            # Tell doctor whether the hook is still a precmd hook, which only this shell knows.
+            local _runas_active=no
+            (( ${precmd_functions[(Ie)_runas_hook]} )) && _runas_active=yes
+            RUNAS_HOOK_ACTIVE=$_runas_active "$_runas_bin" "$@" ;;
+        (*) "$_runas_bin" "$@" ;;
+    esac
+}
+
+# `runas SUBCOMMAND --shell zsh ARGS...`, its output evaluated in this shell only if it
+# succeeded (on failure runas prints nothing on stdout); returns its status. The output may
+# span lines (a value with a newline), so it is evaluated as a whole. `export` in a function
+# is global in zsh (typeset -gx).
+function _runas_switch {
+    emulate -L zsh
+    local _runas_out _runas_status=0
+    if (( ${@[2,-1][(I)(-h|--help)]} )); then
+        # Help is for reading, not for eval.
+        "$_runas_bin" "$@"
+        return
+    fi
+    _runas_out=$("$_runas_bin" "$1" --shell zsh "${@[2,-1]}") || _runas_status=$?
+    if (( _runas_status == 0 )); then
+        eval "$_runas_out"
+        typeset -g _runas_tried=
+    fi
+    return $_runas_status
+}
+
+# Sets _runas_left to the seconds until AWSRUNAS_EXPIRES; fails when no profile with an expiry
+# is active.
+function _runas_time_left {
+    emulate -L zsh
+    [[ -n ${AWSRUNAS_PROFILE-} && ${AWSRUNAS_EXPIRES-} == <-> && ${#AWSRUNAS_EXPIRES} -le 18 ]] || return 1
+    # 10#: a leading zero must not make it octal (octal_zeroes is off under emulate zsh anyway).
+    _runas_left=$(( 10#$AWSRUNAS_EXPIRES - EPOCHSECONDS ))
+}
+
+# Sets _runas_text to SECONDS as the prompt shows it: 59s, 42m, 1h05m (rounded down), or
+# expired.
+function _runas_duration {
+    emulate -L zsh
+    local -i s=$1
+    if (( s <= 0 )); then
+        _runas_text=expired
+    elif (( s < 60 )); then
+        _runas_text=${s}s
+    elif (( s < 3600 )); then
+        _runas_text=$(( s / 60 ))m
+    else
+        _runas_text=$(( s / 3600 ))h${(l:2::0:)$(( s % 3600 / 60 ))}m
+    fi
+}
+
+# `prod 42m`: the active profile and the time its credentials have left; just `prod` for
+# credentials that do not expire; nothing when no profile is active. Keeps $?.
+function runas_prompt {
+    local -i _runas_status=$?
+    emulate -L zsh
+    local -i _runas_left
+    local _runas_text
+    if [[ -n ${AWSRUNAS_PROFILE-} ]]; then
+        if _runas_time_left; then
+            _runas_duration $_runas_left
+            print -rn -- "$AWSRUNAS_PROFILE $_runas_text"
+        else
+            print -rn -- "$AWSRUNAS_PROFILE"
+        fi
+    fi
+    return $_runas_status
+}
+
+# Runs before every prompt (precmd). When nothing is due it is arithmetic on variables: no
+# process. It refreshes at most once per expiry: _runas_tried holds the AWSRUNAS_EXPIRES it
+# last tried, so a refresh that failed (or got the same credentials back) is not tried at every
+# prompt. It returns the status it was called with, for the precmd functions after it.
+function _runas_hook {
+    local -i _runas_status=$?
+    emulate -L zsh
+    local -i _runas_left
+    # compinit may run after this file is loaded: register the completion once it can be.
+    if (( ${+_runas_compdef_pending} && ${+functions[compdef]} )); then
+        unset _runas_compdef_pending
+        compdef _runas_complete runas
+    fi
+    if _runas_time_left && (( _runas_left <= _runas_window )) &&
+        [[ $AWSRUNAS_EXPIRES != "${_runas_tried-}" ]]; then
+        _runas_refresh $_runas_left
+    fi
+    return $_runas_status
+}
+
+# Re-runs `runas env` for the active profile without asking anything; evaluates its output if
+# it succeeded, else prints one line and leaves the shell as it was.
+function _runas_refresh {
+    emulate -L zsh
+    local _runas_out= _runas_err= _runas_status= _runas_text
+    typeset -g _runas_tried=$AWSRUNAS_EXPIRES
+    # stdout (to evaluate), stderr (for the message) and the status of one run, kept apart
+    # without a temporary file: the process substitution writes stderr, then NUL-separated
+    # the status and stdout. A process starts here only because a refresh is due.
+    {
+        IFS= read -r -d '' _runas_err
+        IFS= read -r -d '' _runas_status
+        IFS= read -r -d '' _runas_out
+    } < <(
+        {
+            if _runas_out=$(RUNAS_MIN_TTL=${_runas_window}s "$_runas_bin" env --no-prompt --shell zsh \
+                -- "$AWSRUNAS_PROFILE"); then
+                _runas_status=0
+            else
+                _runas_status=$?
+            fi
+        } 2>&1
+        print -rn -- $'\0'"$_runas_status"$'\0'"$_runas_out"$'\0'
+    )
+    if [[ $_runas_status == 0 ]]; then
+        eval "$_runas_out"
+        return
+    fi
+    # runas's own message, first line, without its prefix and its remedy (after "; "): the
+    # remedy here is to switch again, which may ask for an MFA code.
+    _runas_err=${_runas_err#runas: }
+    _runas_err=${_runas_err%%$'\n'*}
+    _runas_err=${_runas_err%%; *}
+    _runas_duration $1
+    if [[ $_runas_text == expired ]]; then
+        _runas_text='has expired'
+    else
+        _runas_text="expires in $_runas_text"
+    fi
+    print -ru2 -- "runas: $AWSRUNAS_PROFILE $_runas_text and was not refreshed" \
+        "(${_runas_err:-exit status $_runas_status}); to switch again, type: runas use ${(q-)AWSRUNAS_PROFILE}"
+}
+
+# add-zsh-hook adds a function once, so loading this file twice leaves one hook.
+autoload -Uz add-zsh-hook
+add-zsh-hook precmd _runas_hook
+
+# Tab completion: subcommands, then profile names (from `runas list --names`, run at
+# completion time only), flags, and the values of --shell and --format.
+function _runas_complete {
+    emulate -L zsh
+    local sub=${words[2]-} prev=${words[CURRENT-1]-} ref
+    local -i dashes
+    local -a names
+    if (( CURRENT == 2 )); then
+        compadd -a _runas_commands
+        return
+    fi
+    dashes=${words[(I)--]}
+    if [[ $sub == exec ]] && (( dashes > 2 && dashes < CURRENT )); then
+        # The command to run: complete it as zsh would on its own.
+        shift $dashes words
+        (( CURRENT -= dashes ))
+        _normal
+        return
+    fi
+    if (( ${_runas_value_flags[(Ie)$prev]} )); then
+        case $prev in
+            (--shell) compadd sh bash zsh fish pwsh ;;
+            (-O|--format) compadd shell json ;;
+        esac
+        return
+    fi
+    case $sub in
+        (init) compadd bash zsh fish pwsh; return ;;
+        (completions) compadd bash zsh fish powershell elvish; return ;;
+        (cache) if (( CURRENT == 3 )); then compadd clear; return; fi ;;
+        (*)
+            (( ${_runas_profile_commands[(Ie)$sub]} )) || return
+            if [[ $PREFIX == -* ]]; then
+                ref=_runas_flags_$sub
+                compadd -a $ref
+                return
+            fi
+            ;;
+    esac
+    names=("${(@f)$("$_runas_bin" list --names 2>/dev/null)}")
+    names=(${names:#})
+    compadd -a names
+}
+
+if (( ${+functions[compdef]} )); then
+    compdef _runas_complete runas
+else
+    typeset -g _runas_compdef_pending=1
+fi

@@ -1,0 +1,481 @@
+//! `runas doctor`: checks what users get wrong and says, one line per finding, how to fix it:
+//! the two files (readable, parseable, credentials not readable by others), every profile
+//! (it resolves: no loop, no missing source, no bad duration or ARN, keys somewhere), the
+//! shell hook (loaded, still in the prompt hook list), the clock against STS's `Date` header
+//! (SigV4 rejects requests more than 5 minutes off), and the cache folder's permissions.
+
+use crate::config::{self, Files, Overrides, Paths};
+use crate::sts::StsSettings;
+use crate::{EnvMap, Result};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Ok,
+    Warning,
+    Problem,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub level: Level,
+    pub text: String,
+}
+
+impl Finding {
+    fn ok(text: impl Into<String>) -> Finding {
+        Finding {
+            level: Level::Ok,
+            text: text.into(),
+        }
+    }
+    fn warning(text: impl Into<String>) -> Finding {
+        Finding {
+            level: Level::Warning,
+            text: text.into(),
+        }
+    }
+    fn problem(text: impl Into<String>) -> Finding {
+        Finding {
+            level: Level::Problem,
+            text: text.into(),
+        }
+    }
+}
+
+/// Skew at which SigV4 starts rejecting requests.
+const SKEW_LIMIT: Duration = Duration::from_secs(5 * 60);
+/// Skew worth a warning: credentials look valid for a minute longer or shorter than they are.
+const SKEW_WARNING: Duration = Duration::from_secs(60);
+
+/// Run every check. `server_time` asks STS for its time (injected so tests need no network).
+pub fn check(env: &EnvMap, server_time: &dyn Fn(&StsSettings) -> Result<SystemTime>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let paths = Paths::from_env(env);
+    let files = check_files(&paths, &mut findings);
+    if let Some(files) = &files {
+        check_profiles(files, env, &mut findings);
+    }
+    check_hook(env, &mut findings);
+    check_clock(files.as_ref(), env, server_time, &mut findings);
+    check_cache(env, &mut findings);
+    findings
+}
+
+/// The report as printed: one line a finding, then a summary.
+pub fn report(findings: &[Finding]) -> String {
+    let mut out = String::new();
+    for f in findings {
+        let tag = match f.level {
+            Level::Ok => "ok     ",
+            Level::Warning => "warning",
+            Level::Problem => "problem",
+        };
+        out.push_str(&format!("{tag}  {}\n", f.text));
+    }
+    let problems = findings.iter().filter(|f| f.level == Level::Problem).count();
+    let warnings = findings.iter().filter(|f| f.level == Level::Warning).count();
+    out.push_str(&match (problems, warnings) {
+        (0, 0) => "no problems found\n".to_string(),
+        (p, w) => format!("{p} problem(s), {w} warning(s)\n"),
+    });
+    out
+}
+
+fn check_files(paths: &Paths, findings: &mut Vec<Finding>) -> Option<Files> {
+    for (what, path) in [("config", &paths.config), ("credentials", &paths.credentials)] {
+        match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                findings.push(Finding::warning(format!(
+                    "{what} file {} does not exist",
+                    path.display()
+                )));
+            }
+            Err(e) => findings.push(Finding::problem(format!(
+                "{what} file {} cannot be read ({e}); check its permissions",
+                path.display()
+            ))),
+            Ok(meta) if what == "credentials" && meta.permissions().mode() & 0o077 != 0 => {
+                findings.push(Finding::problem(format!(
+                    "credentials file {} can be read by other users (mode {:o}); fix: chmod 600 {}",
+                    path.display(),
+                    meta.permissions().mode() & 0o777,
+                    path.display()
+                )));
+            }
+            Ok(meta) if meta.permissions().mode() & 0o022 != 0 => {
+                findings.push(Finding::problem(format!(
+                    "{what} file {} can be changed by other users (mode {:o}); fix: chmod 600 {}",
+                    path.display(),
+                    meta.permissions().mode() & 0o777,
+                    path.display()
+                )));
+            }
+            Ok(_) => {}
+        }
+    }
+    match Files::load(paths) {
+        Ok(files) => {
+            findings.push(Finding::ok(format!(
+                "{} and {} parse: {} profiles",
+                paths.config.display(),
+                paths.credentials.display(),
+                files.profile_names().len()
+            )));
+            Some(files)
+        }
+        Err(e) => {
+            findings.push(Finding::problem(e.to_string()));
+            None
+        }
+    }
+}
+
+fn check_profiles(files: &Files, env: &EnvMap, findings: &mut Vec<Finding>) {
+    let before = findings.len();
+    for name in files.profile_names() {
+        let problem = match config::resolve(files, env, &Overrides::default(), &name) {
+            Ok(resolved) => resolved.keys().err().map(|e| e.to_string()),
+            Err(e) => Some(e.to_string()),
+        };
+        if let Some(problem) = problem {
+            findings.push(Finding::problem(problem));
+        }
+    }
+    if findings.len() == before && !files.profile_names().is_empty() {
+        findings.push(Finding::ok("every profile resolves to keys"));
+    }
+}
+
+/// The hook sets `RUNAS_SHELL`; the `runas` function passes `RUNAS_HOOK_ACTIVE` (yes or no:
+/// is `_runas_hook` still in the prompt hook list) when it runs `runas doctor`.
+fn check_hook(env: &EnvMap, findings: &mut Vec<Finding>) {
+    let Some(shell) = env.get("RUNAS_SHELL").filter(|s| !s.is_empty()) else {
+        findings.push(Finding::warning(
+            "the shell hook is not loaded in this shell: `runas use` and the prompt refresh need it; \
+             fix: add eval \"$(runas init bash)\" (or zsh; fish: runas init fish | source) to your rc file",
+        ));
+        return;
+    };
+    match env.get("RUNAS_HOOK_ACTIVE").map(String::as_str) {
+        Some("yes") => findings.push(Finding::ok(format!(
+            "the {shell} hook is loaded and in the prompt hook list"
+        ))),
+        Some(_) => findings.push(Finding::problem(format!(
+            "the {shell} hook is loaded but no longer in the prompt hook list (something reset \
+             PROMPT_COMMAND, precmd or prompt after it); fix: load runas init last in your rc file"
+        ))),
+        None => findings.push(Finding::warning(format!(
+            "RUNAS_SHELL={shell} but this runas was not started through the hook's function; \
+             fix: run `runas doctor` in the shell itself"
+        ))),
+    }
+}
+
+fn check_clock(
+    files: Option<&Files>,
+    env: &EnvMap,
+    server_time: &dyn Fn(&StsSettings) -> Result<SystemTime>,
+    findings: &mut Vec<Finding>,
+) {
+    // Ask the endpoint the usual profile would use, or the default one.
+    let resolved = files.and_then(|files| {
+        let name = config::requested_profile(None, env).unwrap_or_else(|_| "default".into());
+        config::resolve(files, env, &Overrides::default(), &name).ok()
+    });
+    let settings = StsSettings {
+        region: resolved
+            .as_ref()
+            .and_then(|r| r.region.as_ref().map(|s| s.value.clone()))
+            .or_else(|| env.get("AWS_REGION").cloned())
+            .unwrap_or_else(|| "us-east-1".into()),
+        endpoint_url: resolved
+            .as_ref()
+            .and_then(|r| r.endpoint_url.as_ref().map(|s| s.value.clone()))
+            .or_else(|| {
+                env.get("AWS_ENDPOINT_URL_STS")
+                    .or_else(|| env.get("AWS_ENDPOINT_URL"))
+                    .cloned()
+            }),
+        legacy_global_endpoint: resolved.as_ref().is_some_and(|r| r.legacy_global_endpoint),
+    };
+    let now = SystemTime::now();
+    match server_time(&settings) {
+        Ok(server) => {
+            let (skew, behind) = match server.duration_since(now) {
+                Ok(ahead) => (ahead, true),
+                Err(e) => (e.duration(), false),
+            };
+            let said = format!(
+                "{}s {}",
+                skew.as_secs(),
+                if behind { "behind STS" } else { "ahead of STS" }
+            );
+            if skew >= SKEW_LIMIT {
+                findings.push(Finding::problem(format!(
+                    "this clock is {said}: STS rejects requests more than 5 minutes off; fix: enable time sync (NTP)"
+                )));
+            } else if skew >= SKEW_WARNING {
+                findings.push(Finding::warning(format!(
+                    "this clock is {said}: credentials expire that much earlier or later than shown; fix: enable time sync (NTP)"
+                )));
+            } else {
+                findings.push(Finding::ok(format!(
+                    "the clock agrees with STS (within {}s)",
+                    skew.as_secs()
+                )));
+            }
+        }
+        Err(e) => findings.push(Finding::warning(format!("clock not checked: {e}"))),
+    }
+}
+
+fn check_cache(env: &EnvMap, findings: &mut Vec<Finding>) {
+    let Some(dir) = crate::cache::cache_dir(env) else {
+        findings.push(Finding::problem(crate::Error::NoCacheDir.to_string()));
+        return;
+    };
+    let meta = match std::fs::metadata(&dir) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            findings.push(Finding::ok(format!(
+                "cache folder {} will be made on first use",
+                dir.display()
+            )));
+            return;
+        }
+        Err(e) => {
+            findings.push(Finding::problem(format!("cache folder {}: {e}", dir.display())));
+            return;
+        }
+    };
+    let before = findings.len();
+    // SAFETY: geteuid cannot fail.
+    let me = unsafe { libc::geteuid() };
+    if meta.uid() != me {
+        findings.push(Finding::problem(format!(
+            "cache folder {} belongs to another user (uid {}); fix: remove it, runas makes a new one",
+            dir.display(),
+            meta.uid()
+        )));
+    }
+    if meta.permissions().mode() & 0o077 != 0 {
+        findings.push(Finding::problem(format!(
+            "cache folder {} is open to other users (mode {:o}); fix: chmod 700 {}",
+            dir.display(),
+            meta.permissions().mode() & 0o777,
+            dir.display()
+        )));
+    }
+    check_cache_files(&dir, findings);
+    if findings.len() == before {
+        findings.push(Finding::ok(format!("cache folder {} is private", dir.display())));
+    }
+}
+
+fn check_cache_files(dir: &Path, findings: &mut Vec<Finding>) {
+    let Ok(listing) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let open: Vec<String> = listing
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+        .filter(|e| e.metadata().is_ok_and(|m| m.permissions().mode() & 0o077 != 0))
+        .map(|e| e.path().display().to_string())
+        .collect();
+    if !open.is_empty() {
+        findings.push(Finding::problem(format!(
+            "{} cache file(s) are open to other users; fix: runas cache clear",
+            open.len()
+        )));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    struct World {
+        dir: tempfile::TempDir,
+    }
+
+    impl World {
+        fn new(config: &str, credentials: &str) -> World {
+            let dir = tempfile::tempdir().unwrap();
+            fs::create_dir(dir.path().join(".aws")).unwrap();
+            fs::write(dir.path().join(".aws/config"), config).unwrap();
+            let creds = dir.path().join(".aws/credentials");
+            fs::write(&creds, credentials).unwrap();
+            fs::set_permissions(&creds, fs::Permissions::from_mode(0o600)).unwrap();
+            fs::set_permissions(dir.path().join(".aws/config"), fs::Permissions::from_mode(0o644)).unwrap();
+            World { dir }
+        }
+
+        fn env(&self, extra: &[(&str, &str)]) -> EnvMap {
+            let mut env: EnvMap = [
+                ("HOME".to_string(), self.dir.path().display().to_string()),
+                (
+                    "RUNAS_CACHE_DIR".to_string(),
+                    self.dir.path().join("cache").display().to_string(),
+                ),
+                ("USER".to_string(), "alice".to_string()),
+            ]
+            .into();
+            env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+            env
+        }
+    }
+
+    const KEYS: &str = "[default]\naws_access_key_id = AKIA0000000000000000\naws_secret_access_key = s\n";
+
+    fn in_sync(_: &StsSettings) -> Result<SystemTime> {
+        Ok(SystemTime::now())
+    }
+
+    fn problems(findings: &[Finding]) -> Vec<&str> {
+        findings
+            .iter()
+            .filter(|f| f.level == Level::Problem)
+            .map(|f| f.text.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn a_healthy_setup_has_no_problems() {
+        let w = World::new("[profile p]\nrole_arn = arn:aws:iam::123456789012:role/p\n", KEYS);
+        let findings = check(
+            &w.env(&[("RUNAS_SHELL", "bash"), ("RUNAS_HOOK_ACTIVE", "yes")]),
+            &in_sync,
+        );
+        assert_eq!(problems(&findings), Vec::<&str>::new(), "{findings:?}");
+        assert!(report(&findings).ends_with("no problems found\n"));
+    }
+
+    #[test]
+    fn a_credentials_file_readable_by_others_is_a_problem_with_the_fix() {
+        let w = World::new("", KEYS);
+        let creds = w.dir.path().join(".aws/credentials");
+        fs::set_permissions(&creds, fs::Permissions::from_mode(0o644)).unwrap();
+        let findings = check(&w.env(&[]), &in_sync);
+        let expected = format!("fix: chmod 600 {}", creds.display());
+        assert!(
+            problems(&findings)
+                .iter()
+                .any(|p| p.contains("can be read by other users") && p.ends_with(&expected))
+        );
+    }
+
+    #[test]
+    fn profiles_that_point_at_missing_profiles_or_loop_are_named() {
+        let w = World::new(
+            "[profile a]\nrole_arn = arn:aws:iam::123456789012:role/a\nsource_profile = gone\n\
+             [profile b]\nrole_arn = arn:aws:iam::123456789012:role/b\nsource_profile = c\n\
+             [profile c]\nrole_arn = arn:aws:iam::123456789012:role/c\nsource_profile = b\n",
+            KEYS,
+        );
+        let found = check(&w.env(&[]), &in_sync);
+        let p = problems(&found);
+        assert!(
+            p.iter()
+                .any(|t| t.contains("source_profile \"gone\" does not exist")),
+            "{p:?}"
+        );
+        assert!(
+            p.iter().any(|t| t.contains("source_profile loop b → c → b")),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn a_malformed_file_is_a_problem() {
+        let w = World::new("[default]\nnot a line\n", KEYS);
+        assert!(
+            problems(&check(&w.env(&[]), &in_sync))
+                .iter()
+                .any(|p| p.contains(":2: expected key = value"))
+        );
+    }
+
+    #[test]
+    fn the_hook_is_reported_missing_loaded_or_dropped() {
+        let w = World::new("", KEYS);
+        let text = |extra: &[(&str, &str)]| {
+            check(&w.env(extra), &in_sync)
+                .into_iter()
+                .find(|f| f.text.contains("hook"))
+                .unwrap()
+        };
+        assert_eq!(text(&[]).level, Level::Warning);
+        assert_eq!(
+            text(&[("RUNAS_SHELL", "zsh"), ("RUNAS_HOOK_ACTIVE", "yes")]).level,
+            Level::Ok
+        );
+        let dropped = text(&[("RUNAS_SHELL", "zsh"), ("RUNAS_HOOK_ACTIVE", "no")]);
+        assert_eq!(dropped.level, Level::Problem);
+        assert!(dropped.text.contains("no longer in the prompt hook list"));
+    }
+
+    #[test]
+    fn clock_skew_is_measured_against_sts() {
+        let w = World::new("", KEYS);
+        let skewed = |_: &StsSettings| Ok(SystemTime::now() + Duration::from_secs(600));
+        let p = check(&w.env(&[]), &skewed);
+        assert!(
+            problems(&p)
+                .iter()
+                .any(|t| t.starts_with("this clock is 59") || t.starts_with("this clock is 600s behind STS")),
+            "{p:?}"
+        );
+        let slightly = |_: &StsSettings| Ok(SystemTime::now() - Duration::from_secs(90));
+        let f = check(&w.env(&[]), &slightly);
+        assert!(
+            f.iter()
+                .any(|f| f.level == Level::Warning && f.text.contains("ahead of STS")),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn the_clock_check_asks_the_configured_endpoint() {
+        let w = World::new("[default]\nregion = eu-west-2\n", KEYS);
+        let seen = std::cell::RefCell::new(None);
+        let record = |s: &StsSettings| {
+            *seen.borrow_mut() = Some(s.clone());
+            Ok(SystemTime::now())
+        };
+        check(&w.env(&[("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:1")]), &record);
+        let s = seen.borrow().clone().unwrap();
+        assert_eq!(
+            (s.region.as_str(), s.endpoint_url.as_deref()),
+            ("eu-west-2", Some("http://127.0.0.1:1"))
+        );
+    }
+
+    #[test]
+    fn an_open_cache_folder_is_a_problem() {
+        let w = World::new("", KEYS);
+        let cache = w.dir.path().join("cache");
+        fs::create_dir(&cache).unwrap();
+        fs::set_permissions(&cache, fs::Permissions::from_mode(0o755)).unwrap();
+        let p = check(&w.env(&[]), &in_sync);
+        assert!(
+            problems(&p)
+                .iter()
+                .any(|t| t.contains("is open to other users") && t.contains("chmod 700")),
+            "{p:?}"
+        );
+        fs::set_permissions(&cache, fs::Permissions::from_mode(0o700)).unwrap();
+        fs::write(cache.join("x.json"), "{}").unwrap();
+        fs::set_permissions(cache.join("x.json"), fs::Permissions::from_mode(0o644)).unwrap();
+        let p = check(&w.env(&[]), &in_sync);
+        assert!(
+            problems(&p)
+                .iter()
+                .any(|t| t.contains("1 cache file(s) are open")),
+            "{p:?}"
+        );
+    }
+}

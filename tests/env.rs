@@ -1,0 +1,1045 @@
+//! `runas env` and `runas unset` end to end (issue 4): the real binary against a local STS
+//! (moto), its output evaluated by the real bash, zsh, dash and fish with strict flags, the way
+//! users run it (`eval "$(runas env prod)"`, `runas env prod | source`).
+//!
+//! Every shell runs one script that batches all its checks; its stderr must stay empty and its
+//! status 0. The values come back through `printf '%s'` into files and through `env -0`, so the
+//! test compares bytes. Rules and hostile values: ../shared/SHELLS.md.
+
+mod common;
+
+use common::moto::Moto;
+use common::sandbox::{CONFIG, CREDENTIALS, Sandbox, assert_error, stderr, stdout};
+use proptest::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::time::UNIX_EPOCH;
+
+/// How a shell evaluates runas output and prints a variable.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Dialect {
+    Posix,
+    Fish,
+}
+
+/// A real shell, run with no rc files and its strict flags.
+struct Shell {
+    program: &'static str,
+    args: &'static [&'static str],
+    /// Options without a command-line flag, run first.
+    prelude: &'static str,
+    /// The Debian package to install when the shell is missing.
+    package: &'static str,
+    /// What `runas env --shell` calls its syntax.
+    flag: &'static str,
+    dialect: Dialect,
+}
+
+const BASH: Shell = Shell {
+    program: "bash",
+    args: &["--noprofile", "--norc", "-eu", "-o", "pipefail"],
+    prelude: "",
+    package: "bash",
+    flag: "bash",
+    dialect: Dialect::Posix,
+};
+
+const ZSH: Shell = Shell {
+    program: "zsh",
+    args: &["-f"],
+    prelude: "setopt no_unset err_exit pipe_fail",
+    package: "zsh",
+    flag: "zsh",
+    dialect: Dialect::Posix,
+};
+
+/// Debian's `/bin/sh`: the strictest POSIX shell at hand.
+const DASH: Shell = Shell {
+    program: "dash",
+    args: &["-eu"],
+    prelude: "",
+    package: "dash",
+    flag: "sh",
+    dialect: Dialect::Posix,
+};
+
+const FISH: Shell = Shell {
+    program: "fish",
+    args: &["--no-config"],
+    prelude: "",
+    package: "fish",
+    flag: "fish",
+    dialect: Dialect::Fish,
+};
+
+const SHELLS: [&Shell; 4] = [&BASH, &ZSH, &DASH, &FISH];
+
+/// Variables the shells themselves set or change, left out when environments are compared.
+const SHELL_OWN: [&str; 4] = ["_", "SHLVL", "PWD", "OLDPWD"];
+
+/// The role every extra profile of these tests assumes: prod's, with the same source, so they
+/// share prod's cache entry (the key is made of the source, the role and the durations, not the
+/// profile name) and only the first call of a test reaches moto.
+const PROD_ROLE: &str = "role_arn = arn:aws:iam::123456789012:role/prod\nsource_profile = default\n";
+
+/// One moto for the tests of this file that run at the same time: the first starts it, and it
+/// stops (on drop) when the last test using it ends, so no server outlives the test binary.
+fn moto() -> Arc<Moto> {
+    static SHARED: Mutex<Weak<Moto>> = Mutex::new(Weak::new());
+    let mut shared = SHARED.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(moto) = shared.upgrade() {
+        return moto;
+    }
+    let moto = Arc::new(Moto::start());
+    *shared = Arc::downgrade(&moto);
+    moto
+}
+
+/// A sandboxed user (config, credentials, cache) talking to moto, and the shells run for it.
+struct World {
+    sandbox: Sandbox,
+    _moto: Arc<Moto>,
+}
+
+/// What a shell did with a script.
+struct Ran {
+    label: String,
+    status: ExitStatus,
+    stdout: String,
+    stderr: String,
+}
+
+impl Ran {
+    /// Status 0, nothing on stdout or stderr.
+    fn assert_clean(&self, script: &str) {
+        assert!(
+            self.status.success() && self.stderr.is_empty() && self.stdout.is_empty(),
+            "{}: status {}, stderr {:?}, stdout {:?}\nscript:\n{script}",
+            self.label,
+            self.status,
+            self.stderr,
+            self.stdout
+        );
+    }
+}
+
+impl World {
+    fn new(config: &str) -> World {
+        let moto = moto();
+        let sandbox = Sandbox::new(&moto.endpoint(), config, CREDENTIALS);
+        World { sandbox, _moto: moto }
+    }
+
+    fn home(&self) -> &Path {
+        self.sandbox.home()
+    }
+
+    /// Gets prod's credentials once, with an MFA code ([default] has mfa_serial), and returns
+    /// the credential_process document. Every later call for prod (or a profile sharing its
+    /// role) is a cache hit that needs no code.
+    fn warm(&self) -> serde_json::Value {
+        let o = self
+            .sandbox
+            .run(&["env", "--format", "json", "prod"], &[("MFA_CODE", "123456")]);
+        assert!(o.status.success(), "warming the cache: {}", stderr(&o));
+        serde_json::from_str(&stdout(&o)).expect("the credential_process document is JSON")
+    }
+
+    /// Run `script` in `shell` from the sandbox home (so `out/x` and `CANARY` are relative to
+    /// it), in a clean environment where `runas` on PATH is the binary under test, plus `vars`.
+    fn shell(&self, shell: &Shell, script: &str, vars: &[(&str, &str)]) -> Ran {
+        let program = require(shell);
+        let out = self.home().join("out");
+        let _ = std::fs::remove_dir_all(&out);
+        std::fs::create_dir(&out).expect("create out/");
+        let script_path = self.home().join(format!("script.{}", shell.program));
+        std::fs::write(&script_path, format!("{}\n{script}\n", shell.prelude)).expect("write the script");
+        let output = Command::new(&program)
+            .args(shell.args)
+            .arg(&script_path)
+            .env_clear()
+            .envs(base_env(&self.sandbox))
+            .envs(vars.iter().copied())
+            .current_dir(self.home())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap_or_else(|e| panic!("{}: cannot start: {e}", program.display()));
+        Ran {
+            label: shell.program.to_string(),
+            status: output.status,
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// A file the last script wrote under `out/`.
+    fn out(&self, name: &str) -> String {
+        let path = self.home().join("out").join(name);
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        String::from_utf8(bytes).expect("UTF-8 output")
+    }
+
+    /// The environment a script dumped with `env -0 > out/NAME`.
+    fn out_env(&self, name: &str) -> BTreeMap<String, String> {
+        parse_env0(self.out(name).as_bytes())
+    }
+
+    fn canary(&self) -> PathBuf {
+        self.home().join("CANARY")
+    }
+
+    fn assert_no_canary(&self, label: &str) {
+        assert!(
+            !self.canary().exists(),
+            "{label}: a value ran as code: {} exists",
+            self.canary().display()
+        );
+    }
+}
+
+/// What every shell gets: the sandbox's runas environment, with the binary under test first
+/// on PATH so scripts say `runas` as users do.
+fn base_env(sandbox: &Sandbox) -> Vec<(&'static str, std::ffi::OsString)> {
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_runas"))
+        .parent()
+        .expect("the binary's folder");
+    let path = std::env::join_paths(
+        std::iter::once(bin_dir.to_path_buf()).chain(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        )),
+    )
+    .expect("PATH");
+    vec![
+        ("HOME", sandbox.home().into()),
+        ("PATH", path),
+        // The role session name comes from the user name, but fish 3.6 resets USER to the
+        // passwd entry's: the explicit name keeps the cache key (and so the credentials) the
+        // same in every shell. LOGNAME is given, or zsh adds it.
+        ("USER", "alice".into()),
+        ("LOGNAME", "alice".into()),
+        ("AWS_ROLE_SESSION_NAME", "alice".into()),
+        ("LC_ALL", "C.UTF-8".into()),
+        ("RUNAS_CACHE_DIR", sandbox.cache_dir().into()),
+        ("AWS_EC2_METADATA_DISABLED", "true".into()),
+        ("AWS_ENDPOINT_URL_STS", sandbox.endpoint.clone().into()),
+    ]
+}
+
+/// `/usr/bin/PROGRAM`, or a failure that names the package to install: a missing shell is a
+/// broken test machine, not a reason to skip.
+fn require(shell: &Shell) -> PathBuf {
+    let path = Path::new("/usr/bin").join(shell.program);
+    assert!(
+        path.is_file(),
+        "{} is missing: install the Debian package `{}` (scripts/test installs bash zsh dash fish)",
+        path.display(),
+        shell.package
+    );
+    path
+}
+
+/// The environment in `env -0` output, by name.
+fn parse_env0(bytes: &[u8]) -> BTreeMap<String, String> {
+    bytes
+        .split(|b| *b == 0)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            let entry = std::str::from_utf8(entry).expect("UTF-8 environment");
+            let (name, value) = entry.split_once('=').expect("NAME=value");
+            (name.to_string(), value.to_string())
+        })
+        .collect()
+}
+
+/// `env` without the variables the shell keeps for itself.
+fn without_shell_own(env: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    env.iter()
+        .filter(|(name, _)| !SHELL_OWN.contains(&name.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// The line that evaluates what `command` prints, as users write it.
+fn eval_line(d: Dialect, command: &str) -> String {
+    match d {
+        Dialect::Posix => format!("eval \"$({command})\""),
+        Dialect::Fish => format!("{command} | source"),
+    }
+}
+
+/// The line that writes the value of `var` to `file` byte for byte; the script fails when
+/// `var` is not set (`-u` in the POSIX shells, an explicit exit in fish).
+fn print_line(d: Dialect, var: &str, file: &str) -> String {
+    match d {
+        Dialect::Posix => format!("printf '%s' \"${var}\" > {file}"),
+        Dialect::Fish => format!("set -q {var}; or exit 91\nprintf '%s' ${var} > {file}"),
+    }
+}
+
+/// The line that makes the script exit with `code` when `var` is set.
+fn fail_if_set(d: Dialect, var: &str, code: u8) -> String {
+    match d {
+        Dialect::Posix => format!("if [ -n \"${{{var}+set}}\" ]; then exit {code}; fi"),
+        Dialect::Fish => format!("if set -q {var}; exit {code}; end"),
+    }
+}
+
+/// The line that writes what a child of the shell gets as its environment.
+fn env_line(file: &str) -> String {
+    format!("env -0 > {file}")
+}
+
+#[test]
+fn env_sets_the_credentials_of_the_credential_process_document_in_every_shell() {
+    let world = World::new(CONFIG);
+    let doc = world.warm();
+    let text = |key: &str| {
+        doc[key]
+            .as_str()
+            .unwrap_or_else(|| panic!("{key} in {doc}"))
+            .to_string()
+    };
+    let expiration = text("Expiration");
+    assert!(expiration.ends_with('Z'), "{expiration}");
+    let expires = humantime::parse_rfc3339(&expiration)
+        .expect("RFC 3339")
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let expected = [
+        ("AWS_ACCESS_KEY_ID", text("AccessKeyId")),
+        ("AWS_SECRET_ACCESS_KEY", text("SecretAccessKey")),
+        ("AWS_SESSION_TOKEN", text("SessionToken")),
+        ("AWS_SECURITY_TOKEN", text("SessionToken")),
+        ("AWS_CREDENTIAL_EXPIRATION", expiration.clone()),
+        ("AWSRUNAS_EXPIRES", expires.to_string()),
+        ("AWS_REGION", "us-east-1".to_string()),
+        ("AWS_DEFAULT_REGION", "us-east-1".to_string()),
+        ("AWSRUNAS_PROFILE", "prod".to_string()),
+    ];
+    for shell in SHELLS {
+        let d = shell.dialect;
+        let mut script = vec![eval_line(d, &format!("runas env --shell {} prod", shell.flag))];
+        for (name, _) in &expected {
+            script.push(print_line(d, name, &format!("out/{name}")));
+        }
+        script.push(fail_if_set(d, "AWS_PROFILE", 81));
+        script.push(fail_if_set(d, "AWS_DEFAULT_PROFILE", 82));
+        script.push(env_line("out/env"));
+        let script = script.join("\n");
+        let ran = world.shell(
+            shell,
+            &script,
+            &[("AWS_PROFILE", "dev"), ("AWS_DEFAULT_PROFILE", "dev")],
+        );
+        ran.assert_clean(&script);
+
+        let env = world.out_env("env");
+        for (name, value) in &expected {
+            assert_eq!(world.out(name), *value, "{}: {name} in the shell", shell.program);
+            assert_eq!(
+                env.get(*name),
+                Some(value),
+                "{}: {name} in a child",
+                shell.program
+            );
+        }
+        let exported = world.out("AWSRUNAS_EXPIRES");
+        assert!(exported.bytes().all(|b| b.is_ascii_digit()), "{exported:?}");
+        for gone in ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"] {
+            assert!(!env.contains_key(gone), "{}: {gone} in a child", shell.program);
+        }
+        // The first switch remembers what the shell had, for `runas unset`.
+        let saved: serde_json::Value =
+            serde_json::from_str(&env["RUNAS_SAVED"]).expect("RUNAS_SAVED is JSON");
+        assert_eq!(
+            saved,
+            serde_json::json!({"AWS_PROFILE": "dev", "AWS_DEFAULT_PROFILE": "dev"}),
+            "{}",
+            shell.program
+        );
+        // Nothing else of runas's or AWS's is left in the environment.
+        let ours: BTreeSet<&str> = env
+            .keys()
+            .map(String::as_str)
+            .filter(|k| k.starts_with("AWS") || k.starts_with("RUNAS_"))
+            .collect();
+        let mut wanted: BTreeSet<&str> = expected.iter().map(|(k, _)| *k).collect();
+        wanted.extend([
+            "RUNAS_SAVED",
+            "RUNAS_CACHE_DIR",
+            "AWS_EC2_METADATA_DISABLED",
+            "AWS_ENDPOINT_URL_STS",
+            "AWS_ROLE_SESSION_NAME",
+        ]);
+        assert_eq!(ours, wanted, "{}", shell.program);
+    }
+}
+
+/// The user's own AWS variables before runas: a hostile session token (quotes, backslash,
+/// code, a newline) and an empty but set AWS_DEFAULT_REGION must come back exactly too.
+const ORIGINAL: &[(&str, &str)] = &[
+    ("AWS_PROFILE", "dev"),
+    ("AWS_REGION", "us-east-2"),
+    ("AWS_DEFAULT_REGION", ""),
+    ("AWS_ACCESS_KEY_ID", "AKIAORIGINAL0EXAMPLE"),
+    (
+        "AWS_SESSION_TOKEN",
+        "it's $(touch CANARY) `touch CANARY` \\ ‘q’ a\\\\b\nsecond line",
+    ),
+];
+
+#[test]
+fn unset_after_two_switches_restores_the_environment_byte_for_byte() {
+    let world = World::new(CONFIG);
+    world.warm();
+    for shell in SHELLS {
+        let d = shell.dialect;
+        let script = [
+            env_line("out/before"),
+            eval_line(d, &format!("runas env --shell {} prod", shell.flag)),
+            print_line(d, "AWS_REGION", "out/region-prod"),
+            print_line(d, "AWS_ACCESS_KEY_ID", "out/key-prod"),
+            eval_line(d, &format!("runas env --shell {} ops", shell.flag)),
+            print_line(d, "AWS_REGION", "out/region-ops"),
+            print_line(d, "AWSRUNAS_PROFILE", "out/profile-ops"),
+            print_line(d, "AWS_ACCESS_KEY_ID", "out/key-ops"),
+            fail_if_set(d, "AWS_PROFILE", 81),
+            eval_line(d, &format!("runas unset --shell {}", shell.flag)),
+            env_line("out/after"),
+        ]
+        .join("\n");
+        let ran = world.shell(shell, &script, ORIGINAL);
+        world.assert_no_canary(shell.program);
+        ran.assert_clean(&script);
+
+        let before = world.out_env("before");
+        for (name, value) in ORIGINAL {
+            assert_eq!(
+                before.get(*name).map(String::as_str),
+                Some(*value),
+                "{name} to start with"
+            );
+        }
+        assert_eq!(
+            without_shell_own(&world.out_env("after")),
+            without_shell_own(&before),
+            "{}: the environment after runas unset",
+            shell.program
+        );
+        // The user's AWS_REGION wins over the profiles' (README: environment > profile).
+        assert_eq!(world.out("region-prod"), "us-east-2", "{}", shell.program);
+        assert_eq!(world.out("region-ops"), "us-east-2", "{}", shell.program);
+        assert_eq!(world.out("profile-ops"), "ops", "{}", shell.program);
+        let keys = [world.out("key-prod"), world.out("key-ops")];
+        assert!(
+            keys.iter().all(|k| k.starts_with("ASIA")),
+            "{}: {keys:?}",
+            shell.program
+        );
+        assert_ne!(keys[0], keys[1], "{}: ops has its own credentials", shell.program);
+    }
+}
+
+#[test]
+fn a_region_runas_set_for_one_profile_does_not_stick_to_the_next() {
+    let world = World::new(CONFIG);
+    world.warm();
+    for shell in SHELLS {
+        let d = shell.dialect;
+        let mut script = Vec::new();
+        // prod takes us-east-1 from [default], ops has eu-west-1 in its own section.
+        for (step, profile) in ["prod", "ops", "prod"].iter().enumerate() {
+            script.push(eval_line(
+                d,
+                &format!("runas env --shell {} {profile}", shell.flag),
+            ));
+            script.push(print_line(d, "AWS_REGION", &format!("out/region-{step}")));
+            script.push(print_line(
+                d,
+                "AWS_DEFAULT_REGION",
+                &format!("out/default-region-{step}"),
+            ));
+        }
+        script.push(eval_line(d, &format!("runas unset --shell {}", shell.flag)));
+        script.push(fail_if_set(d, "AWS_REGION", 83));
+        script.push(fail_if_set(d, "AWS_DEFAULT_REGION", 84));
+        let script = script.join("\n");
+        world.shell(shell, &script, &[]).assert_clean(&script);
+        for (step, region) in ["us-east-1", "eu-west-1", "us-east-1"].iter().enumerate() {
+            assert_eq!(
+                world.out(&format!("region-{step}")),
+                *region,
+                "{} step {step}",
+                shell.program
+            );
+            assert_eq!(
+                world.out(&format!("default-region-{step}")),
+                *region,
+                "{} step {step}",
+                shell.program
+            );
+        }
+    }
+}
+
+/// The hostile values of SHELLS.md that a section header can hold (no newline, nothing
+/// that trims away; a lone tab becomes `a\tb`), with `touch CANARY` as the code, and more
+/// that some shell reads specially.
+const HOSTILE_NAMES: &[&str] = &[
+    "it's",
+    "a\\",
+    "a\\\\b",
+    "$HOME",
+    "`touch CANARY`",
+    "$(touch CANARY)",
+    "!x",
+    "a b",
+    "a\tb",
+    "'",
+    "‘smart’",
+    "%PATH%",
+    ";touch CANARY",
+    "-n",
+    "--",
+    "é",
+    "日本",
+    "🦀",
+    // More than SHELLS.md lists.
+    "--shell=fish",
+    "-",
+    "=ls",
+    "~",
+    "*",
+    "#x",
+    ";x",
+    "[x",
+    "a]b",
+    "\"",
+    "\\'",
+    "'\\''",
+    "a\\'b",
+    "’",
+    "‚‛",
+    "'; touch CANARY; '",
+    "’; touch CANARY; ’",
+    "\"; touch CANARY; \"",
+    "a|touch CANARY",
+    "a&&touch CANARY",
+    "{a,b}",
+    "$'x'",
+    "a\u{1b}[31mb",
+    "\u{feff}x\u{202e}y",
+    "x\u{7f}",
+];
+
+/// The sandbox config plus one `[profile NAME]` for each name, all assuming prod's role.
+fn config_with(names: &[String]) -> String {
+    let mut config = CONFIG.to_string();
+    for name in names {
+        config.push_str(&format!("\n[profile {name}]\n{PROD_ROLE}"));
+    }
+    config
+}
+
+/// For each name, in one `shell` process: `runas env --shell S -- NAME` (the name comes in
+/// from the environment, so the test's own quoting plays no part), evaluated, then
+/// AWSRUNAS_PROFILE printed; each must be the name's exact bytes, and nothing may run.
+fn assert_profile_names_round_trip(world: &World, shell: &Shell, names: &[String]) {
+    let d = shell.dialect;
+    let vars: Vec<(String, String)> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (format!("TEST_NAME_{i}"), name.clone()))
+        .collect();
+    let mut script = Vec::new();
+    for i in 0..names.len() {
+        let arg = match d {
+            Dialect::Posix => format!("\"$TEST_NAME_{i}\""),
+            Dialect::Fish => format!("$TEST_NAME_{i}"),
+        };
+        script.push(eval_line(
+            d,
+            &format!("runas env --shell {} -- {arg}", shell.flag),
+        ));
+        script.push(print_line(d, "AWSRUNAS_PROFILE", &format!("out/{i}")));
+    }
+    script.push(env_line("out/env"));
+    let script = script.join("\n");
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let ran = world.shell(shell, &script, &vars);
+    world.assert_no_canary(shell.program);
+    ran.assert_clean(&format!("{} names", names.len()));
+    for (i, name) in names.iter().enumerate() {
+        assert_eq!(
+            world.out(&i.to_string()).as_bytes(),
+            name.as_bytes(),
+            "{}: AWSRUNAS_PROFILE for profile {name:?}",
+            shell.program
+        );
+    }
+    let last = names.last().expect("names");
+    assert_eq!(
+        world.out_env("env").get("AWSRUNAS_PROFILE"),
+        Some(last),
+        "{}",
+        shell.program
+    );
+}
+
+/// A world whose config holds a profile for each name, with every name checked to be read
+/// literally by the config parser first (so a failure later is the shell output's).
+fn world_with_names(names: &[String]) -> World {
+    let world = World::new(&config_with(names));
+    world.warm();
+    let o = world.sandbox.run(&["list", "--names"], &[]);
+    assert!(o.status.success(), "runas list: {}", stderr(&o));
+    let listed: BTreeSet<String> = stdout(&o).lines().map(str::to_string).collect();
+    for name in names {
+        assert!(
+            listed.contains(name),
+            "the config parser did not read [profile {name}] as {name:?}; it listed {listed:?}"
+        );
+    }
+    world
+}
+
+fn hostile_names() -> Vec<String> {
+    HOSTILE_NAMES.iter().map(|n| (*n).to_string()).collect()
+}
+
+#[test]
+fn hostile_profile_names_come_back_exactly_in_every_shell_and_run_nothing() {
+    let names = hostile_names();
+    let world = world_with_names(&names);
+    for shell in SHELLS {
+        assert_profile_names_round_trip(&world, shell, &names);
+    }
+}
+
+/// Characters that mean something to some shell or to the INI reader, to mix into generated
+/// names: uniform Unicode would almost never hit them.
+const SPECIAL: &[char] = &[
+    '\'', '"', '\\', '$', '`', '!', '\t', ' ', ';', '&', '|', '<', '>', '(', ')', '{', '}', '[', ']', '*',
+    '?', '~', '#', '=', '%', '-', '^', '@', ':', 'a', '‘', '’', '‚', '‛', '“', '”', 'é', '日', '🦀',
+    '\u{1b}', '\u{7f}', '\u{a0}', '\u{2028}',
+];
+
+/// A name that a `[profile NAME]` header holds literally: no line break, nothing that the
+/// header's trimming would drop, no `]` at the end, and none of the sandbox's own profiles.
+fn name_strategy() -> impl Strategy<Value = String> {
+    let char = prop_oneof![
+        2 => proptest::sample::select(SPECIAL),
+        1 => any::<char>().prop_filter("a header is one line", |c| !matches!(c, '\0' | '\n' | '\r')),
+    ];
+    proptest::collection::vec(char, 1..24)
+        .prop_map(String::from_iter)
+        .prop_filter("a header holds it literally", |name| {
+            name.trim() == name
+                && !name.ends_with(']')
+                && !["default", "prod", "ops"].contains(&name.as_str())
+        })
+}
+
+/// 256 distinct names, in a stable order.
+fn names_strategy() -> impl Strategy<Value = Vec<String>> {
+    proptest::collection::btree_set(name_strategy(), 256).prop_map(|set| set.into_iter().collect())
+}
+
+/// One case of 256 names per shell: one config, one shell process; the assertion names the
+/// profile that did not come back, so shrinking (a rerun per step) would add nothing.
+fn one_batch() -> ProptestConfig {
+    ProptestConfig {
+        cases: 1,
+        failure_persistence: None,
+        max_shrink_iters: 0,
+        ..ProptestConfig::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(one_batch())]
+
+    #[test]
+    fn bash_reads_256_generated_profile_names_exactly(names in names_strategy()) {
+        assert_profile_names_round_trip(&world_with_names(&names), &BASH, &names);
+    }
+
+    #[test]
+    fn zsh_reads_256_generated_profile_names_exactly(names in names_strategy()) {
+        assert_profile_names_round_trip(&world_with_names(&names), &ZSH, &names);
+    }
+
+    #[test]
+    fn dash_reads_256_generated_profile_names_exactly(names in names_strategy()) {
+        assert_profile_names_round_trip(&world_with_names(&names), &DASH, &names);
+    }
+
+    #[test]
+    fn fish_reads_256_generated_profile_names_exactly(names in names_strategy()) {
+        assert_profile_names_round_trip(&world_with_names(&names), &FISH, &names);
+    }
+}
+
+mod pwsh {
+    //! A PowerShell syntax check with the tree-sitter grammar (no pwsh can be installed here;
+    //! see ../shared/HARNESS.md), as in src/shell/pwsh.rs.
+
+    use tree_sitter::{Node, Parser, Tree};
+
+    pub fn parse(source: &str) -> Tree {
+        let mut parser = Parser::new();
+        parser
+            .set_language(&tree_sitter_powershell::LANGUAGE.into())
+            .expect("the PowerShell grammar loads");
+        parser.parse(source, None).expect("the parser returns a tree")
+    }
+
+    /// Every node under `node`, depth first.
+    pub fn nodes(node: Node<'_>) -> Vec<Node<'_>> {
+        let mut all = vec![node];
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            all.extend(nodes(child));
+        }
+        all
+    }
+
+    pub fn of_kind<'t>(node: Node<'t>, kind: &str) -> Vec<Node<'t>> {
+        nodes(node).into_iter().filter(|n| n.kind() == kind).collect()
+    }
+
+    /// ERROR and MISSING nodes, as `kind at range`.
+    pub fn syntax_errors(tree: &Tree) -> Vec<String> {
+        nodes(tree.root_node())
+            .into_iter()
+            .filter(|n| n.is_error() || n.is_missing())
+            .map(|n| format!("{} at {:?}", n.kind(), n.byte_range()))
+            .collect()
+    }
+
+    /// The top-level statements.
+    pub fn statements(tree: &Tree) -> Vec<Node<'_>> {
+        of_kind(tree.root_node(), "statement_list")
+            .first()
+            .map(|list| {
+                let mut cursor = list.walk();
+                list.named_children(&mut cursor).collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// PowerShell treats these four as single quotes too, in its tokenizer; the grammar does
+    /// not know them, so the content of a string is read with this.
+    fn is_single_quote(c: char) -> bool {
+        matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}')
+    }
+
+    /// What PowerShell makes of a verbatim string token: any single quote opens and closes it,
+    /// two in a row stand for the second. `None` unless `token` is exactly one string.
+    pub fn unquote(token: &str) -> Option<String> {
+        let mut chars = token.chars().peekable();
+        if !is_single_quote(chars.next()?) {
+            return None;
+        }
+        let mut out = String::new();
+        loop {
+            let mut c = chars.next()?;
+            if is_single_quote(c) {
+                match chars.peek() {
+                    Some(&next) if is_single_quote(next) => c = chars.next()?,
+                    _ => return chars.next().is_none().then_some(out),
+                }
+            }
+            out.push(c);
+        }
+    }
+}
+
+/// `runas env --shell pwsh -- NAME` for each name: the output parses with no error node, one
+/// statement a line, and the string assigned to `$Env:AWSRUNAS_PROFILE` reads back as NAME.
+fn assert_pwsh_output_for_names(world: &World, names: &[String]) {
+    for name in names {
+        let o = world.sandbox.run(&["env", "--shell", "pwsh", "--", name], &[]);
+        assert!(
+            o.status.success() && o.stderr.is_empty(),
+            "{name:?}: {}",
+            stderr(&o)
+        );
+        let source = stdout(&o);
+        let tree = pwsh::parse(&source);
+        let errors = pwsh::syntax_errors(&tree);
+        assert!(
+            errors.is_empty(),
+            "{name:?}: syntax errors {errors:?} in\n{source}"
+        );
+        let statements = pwsh::statements(&tree);
+        assert_eq!(
+            statements.len(),
+            source.lines().count(),
+            "{name:?}: one statement a line\n{source}"
+        );
+        let text = |n: tree_sitter::Node<'_>| source[n.byte_range()].to_string();
+        let assigned: Vec<String> = statements
+            .iter()
+            .filter(|s| {
+                pwsh::of_kind(**s, "variable")
+                    .into_iter()
+                    .any(|v| text(v) == "$Env:AWSRUNAS_PROFILE")
+            })
+            .flat_map(|s| pwsh::of_kind(*s, "verbatim_string_characters"))
+            .map(text)
+            .collect();
+        assert_eq!(
+            assigned.len(),
+            1,
+            "{name:?}: one string for AWSRUNAS_PROFILE in\n{source}"
+        );
+        assert_eq!(
+            pwsh::unquote(&assigned[0]).as_deref(),
+            Some(name.as_str()),
+            "{name:?}: {:?}",
+            assigned[0]
+        );
+    }
+    run_pwsh_where_installed(world, names);
+}
+
+/// The real round trip in pwsh, where one is on PATH (never on these machines: see
+/// ../shared/HARNESS.md).
+fn run_pwsh_where_installed(world: &World, names: &[String]) {
+    let Some(pwsh) = std::env::var_os("PATH").and_then(|p| {
+        std::env::split_paths(&p)
+            .map(|d| d.join("pwsh"))
+            .find(|p| p.is_file())
+    }) else {
+        // Straight to stderr, past the test harness's capture, so the skip is seen.
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: pwsh is not on PATH: the real PowerShell round trip is skipped \
+             (the tree-sitter parse above still ran)"
+        );
+        return;
+    };
+    // Arguments come from variables: pwsh passes a variable's value to a native command as one
+    // argument, where a literal `--` could be taken by pwsh itself.
+    let mut script = vec![
+        "$ErrorActionPreference = 'Stop'".to_string(),
+        "$PSNativeCommandArgumentPassing = 'Standard'".to_string(),
+        "$sep = '--'".to_string(),
+    ];
+    for i in 0..names.len() {
+        script.push(format!(
+            "runas env --shell pwsh $sep $Env:TEST_NAME_{i} | Out-String | Invoke-Expression\n\
+             [IO.File]::WriteAllText((Join-Path $PWD 'out/{i}'), $Env:AWSRUNAS_PROFILE)"
+        ));
+    }
+    let out = world.home().join("out");
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir(&out).unwrap();
+    let script_path = world.home().join("script.ps1");
+    std::fs::write(&script_path, script.join("\n")).unwrap();
+    let o = Command::new(pwsh)
+        .args(["-NoLogo", "-NoProfile", "-NonInteractive", "-File"])
+        .arg(&script_path)
+        .env_clear()
+        .envs(base_env(&world.sandbox))
+        .envs(
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (format!("TEST_NAME_{i}"), n)),
+        )
+        .current_dir(world.home())
+        .stdin(Stdio::null())
+        .output()
+        .expect("start pwsh");
+    world.assert_no_canary("pwsh");
+    assert!(o.status.success() && o.stderr.is_empty(), "pwsh: {}", stderr(&o));
+    for (i, name) in names.iter().enumerate() {
+        assert_eq!(world.out(&i.to_string()), *name, "pwsh: AWSRUNAS_PROFILE");
+    }
+}
+
+/// Generated values go through the same formatter; the proptest in src/shell/pwsh.rs parses
+/// those, so this end-to-end check keeps to the hostile names.
+#[test]
+fn pwsh_output_for_hostile_profile_names_parses_without_an_error_node() {
+    let names = hostile_names();
+    assert_pwsh_output_for_names(&world_with_names(&names), &names);
+}
+
+#[test]
+fn env_without_shell_writes_the_syntax_of_the_shell_it_runs_from() {
+    let world = World::new(CONFIG);
+    world.warm();
+    for shell in SHELLS {
+        let d = shell.dialect;
+        // $SHELL names the other family, so only the parent process can give the right answer.
+        let (other, login_shell) = match d {
+            Dialect::Posix => ("fish", "/usr/bin/fish"),
+            Dialect::Fish => ("bash", "/bin/bash"),
+        };
+        let script = [
+            // Not the last command: no shell may exec it in place of itself.
+            "runas env prod > out/detected".to_string(),
+            format!("runas env --shell {} prod > out/explicit", shell.flag),
+            format!("RUNAS_SHELL={other} runas env prod > out/override"),
+            format!("runas env --shell {other} prod > out/other"),
+            // The form users type must evaluate cleanly too.
+            eval_line(d, "runas env prod"),
+            print_line(d, "AWSRUNAS_PROFILE", "out/profile"),
+        ]
+        .join("\n");
+        world
+            .shell(shell, &script, &[("SHELL", login_shell)])
+            .assert_clean(&script);
+        let (detected, explicit) = (world.out("detected"), world.out("explicit"));
+        let (overridden, other_syntax) = (world.out("override"), world.out("other"));
+        let first_word = match d {
+            Dialect::Posix => "export ",
+            Dialect::Fish => "set -gx ",
+        };
+        assert!(explicit.starts_with(first_word), "{}: {explicit}", shell.program);
+        assert_eq!(
+            detected, explicit,
+            "{}: detected from the parent process",
+            shell.program
+        );
+        assert_ne!(detected, other_syntax, "{}", shell.program);
+        assert_eq!(
+            overridden, other_syntax,
+            "{}: RUNAS_SHELL={other} wins",
+            shell.program
+        );
+        assert_eq!(world.out("profile"), "prod", "{}", shell.program);
+    }
+}
+
+#[test]
+fn env_run_from_no_shell_falls_back_to_dollar_shell_then_sh() {
+    let world = World::new(CONFIG);
+    world.warm();
+    let env = |vars: &[(&str, &str)], shell: Option<&str>| {
+        let mut args = vec!["env"];
+        if let Some(shell) = shell {
+            args.extend(["--shell", shell]);
+        }
+        args.push("prod");
+        let o = world.sandbox.run(&args, vars);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    // The parent here is this test binary, which is no shell.
+    assert_eq!(env(&[("SHELL", "/usr/bin/fish")], None), env(&[], Some("fish")));
+    assert_eq!(env(&[("SHELL", "/bin/zsh")], None), env(&[], Some("zsh")));
+    assert_eq!(env(&[], None), env(&[], Some("sh")));
+    assert_eq!(
+        env(&[("SHELL", "/usr/bin/fish"), ("RUNAS_SHELL", "bash")], None),
+        env(&[], Some("bash"))
+    );
+}
+
+#[test]
+fn a_failed_env_changes_nothing_and_exits_1_with_empty_stdout_in_every_shell() {
+    let world = World::new(CONFIG);
+    world.warm();
+    for shell in SHELLS {
+        let d = shell.dialect;
+        let failing = |n: u8| match d {
+            Dialect::Posix => format!("eval \"$(runas env nope 2> out/err{n})\""),
+            Dialect::Fish => {
+                format!("runas env nope 2> out/err{n} | source\necho $pipestatus[1] > out/pipestatus{n}")
+            }
+        };
+        let status_line = match d {
+            Dialect::Posix => "if runas env nope > out/stdout 2> out/err2; then echo 0 > out/status; \
+                               else echo $? > out/status; fi"
+                .to_string(),
+            Dialect::Fish => "runas env nope > out/stdout 2> out/err2\necho $status > out/status".to_string(),
+        };
+        let script = [
+            env_line("out/before0"),
+            failing(0),
+            env_line("out/after0"),
+            // After a switch, a failed one must keep that switch, RUNAS_SAVED included.
+            eval_line(d, &format!("runas env --shell {} prod", shell.flag)),
+            env_line("out/before1"),
+            failing(1),
+            env_line("out/after1"),
+            status_line,
+        ]
+        .join("\n");
+        world.shell(shell, &script, ORIGINAL).assert_clean(&script);
+        world.assert_no_canary(shell.program);
+        for n in 0..2 {
+            assert_eq!(
+                without_shell_own(&world.out_env(&format!("after{n}"))),
+                without_shell_own(&world.out_env(&format!("before{n}"))),
+                "{}: the environment after a failed runas env (case {n})",
+                shell.program
+            );
+        }
+        assert!(world.out_env("before1").contains_key("RUNAS_SAVED"));
+        for n in 0..3 {
+            let err = world.out(&format!("err{n}"));
+            assert_eq!(err.lines().count(), 1, "{}: {err:?}", shell.program);
+            assert!(
+                err.contains("unknown profile \"nope\""),
+                "{}: {err:?}",
+                shell.program
+            );
+        }
+        assert_eq!(
+            world.out("stdout"),
+            "",
+            "{}: stdout of a failed runas env",
+            shell.program
+        );
+        assert_eq!(world.out("status"), "1\n", "{}: exit status", shell.program);
+        if d == Dialect::Fish {
+            for n in 0..2 {
+                assert_eq!(world.out(&format!("pipestatus{n}")), "1\n", "fish: $pipestatus");
+            }
+        }
+    }
+    // The same straight from a process, with the message users see.
+    assert_error(
+        &world.sandbox.run(&["env", "--shell", "bash", "nope"], &[]),
+        "unknown profile \"nope\"",
+    );
+}
+
+/// In a shell started with `start`, switch to prod, then run `runas env` with no profile (as
+/// after `runas use prod`): the shell must stay on prod, the profile it was switched to.
+fn assert_env_without_a_profile_stays_on_the_switched_profile(start: &[(&str, &str)]) {
+    // dev is a real profile here, so a wrong choice shows as a wrong name, not an error.
+    let world = World::new(&format!(
+        "{CONFIG}\n[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/dev\nsource_profile = default\n"
+    ));
+    world.warm();
+    for shell in SHELLS {
+        let d = shell.dialect;
+        let script = [
+            eval_line(d, &format!("runas env --shell {} prod", shell.flag)),
+            eval_line(d, &format!("runas env --shell {}", shell.flag)),
+            print_line(d, "AWSRUNAS_PROFILE", "out/profile"),
+        ]
+        .join("\n");
+        world.shell(shell, &script, start).assert_clean(&script);
+        assert_eq!(world.out("profile"), "prod", "{}", shell.program);
+    }
+}
+
+#[test]
+fn env_without_a_profile_after_a_switch_stays_on_that_profile() {
+    assert_env_without_a_profile_stays_on_the_switched_profile(&[]);
+}
+
+#[test]
+fn env_without_a_profile_after_a_switch_stays_on_it_when_the_shell_had_aws_profile() {
+    assert_env_without_a_profile_stays_on_the_switched_profile(&[("AWS_PROFILE", "dev")]);
+}

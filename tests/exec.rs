@@ -1,0 +1,436 @@
+//! `runas exec` end to end (issue 4): the real binary against a local STS (moto). The command
+//! gets exactly the environment that `eval "$(runas env …)"` gives in each real shell, runas
+//! replaces itself with the command (so the exit status and signals are the command's own), and
+//! on an error the command does not run, stdout stays empty and the status is 1.
+
+mod common;
+
+use common::moto::Moto;
+use common::sandbox::{CONFIG, CREDENTIALS, Sandbox, assert_error, stderr, stdout};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::time::{Duration, Instant};
+
+/// One moto for the tests of this file that run at the same time: the first starts it, and it
+/// stops (on drop) when the last test using it ends, so no server outlives the test binary.
+fn moto() -> Arc<Moto> {
+    static SHARED: Mutex<Weak<Moto>> = Mutex::new(Weak::new());
+    let mut shared = SHARED.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(moto) = shared.upgrade() {
+        return moto;
+    }
+    let moto = Arc::new(Moto::start());
+    *shared = Arc::downgrade(&moto);
+    moto
+}
+
+/// A sandboxed user talking to moto, with prod's credentials in the cache.
+struct World {
+    sandbox: Sandbox,
+    _moto: Arc<Moto>,
+}
+
+impl World {
+    fn new() -> World {
+        World::with_config(CONFIG)
+    }
+
+    fn with_config(config: &str) -> World {
+        let moto = moto();
+        let sandbox = Sandbox::new(&moto.endpoint(), config, CREDENTIALS);
+        // [default] has an mfa_serial: the first call takes a code, later ones hit the cache.
+        let o = sandbox.run(&["env", "--format", "json", "prod"], &[("MFA_CODE", "123456")]);
+        assert!(o.status.success(), "warming the cache: {}", stderr(&o));
+        World { sandbox, _moto: moto }
+    }
+
+    fn home(&self) -> &Path {
+        self.sandbox.home()
+    }
+
+    /// runas with `args`, in the sandbox's clean environment (see `base_env`) plus `vars`.
+    fn runas(&self, args: &[&str], vars: &[(&str, &str)]) -> std::process::Output {
+        Command::new(env!("CARGO_BIN_EXE_runas"))
+            .args(args)
+            .env_clear()
+            .envs(base_env(&self.sandbox))
+            .envs(vars.iter().copied())
+            .current_dir(self.home())
+            .stdin(Stdio::null())
+            .output()
+            .expect("run runas")
+    }
+
+    fn read(&self, name: &str) -> String {
+        let path = self.home().join(name);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+}
+
+/// The environment every process of these tests starts from: the sandbox's, with the binary
+/// under test first on PATH so shell scripts say `runas` as users do.
+fn base_env(sandbox: &Sandbox) -> Vec<(&'static str, std::ffi::OsString)> {
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_runas"))
+        .parent()
+        .expect("the binary's folder");
+    let path = std::env::join_paths(
+        std::iter::once(bin_dir.to_path_buf()).chain(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        )),
+    )
+    .expect("PATH");
+    vec![
+        ("HOME", sandbox.home().into()),
+        ("PATH", path),
+        ("USER", "alice".into()),
+        ("LOGNAME", "alice".into()),
+        // fish 3.6 resets USER to the passwd name; the explicit session name keeps the cache
+        // key, and so the credentials, the same in every shell.
+        ("AWS_ROLE_SESSION_NAME", "alice".into()),
+        ("LC_ALL", "C.UTF-8".into()),
+        ("RUNAS_CACHE_DIR", sandbox.cache_dir().into()),
+        ("AWS_EC2_METADATA_DISABLED", "true".into()),
+        ("AWS_ENDPOINT_URL_STS", sandbox.endpoint.clone().into()),
+    ]
+}
+
+/// The environment in `env -0` output, by name.
+fn parse_env0(bytes: &[u8]) -> BTreeMap<String, String> {
+    bytes
+        .split(|b| *b == 0)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            let entry = std::str::from_utf8(entry).expect("UTF-8 environment");
+            let (name, value) = entry.split_once('=').expect("NAME=value");
+            (name.to_string(), value.to_string())
+        })
+        .collect()
+}
+
+fn without(env: &BTreeMap<String, String>, names: &[&str]) -> BTreeMap<String, String> {
+    env.iter()
+        .filter(|(name, _)| !names.contains(&name.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// The variables runas manages or reads, and the ones it saves: what must be equal one by one.
+fn runas_and_aws(env: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    env.iter()
+        .filter(|(name, _)| name.starts_with("AWS") || name.starts_with("RUNAS_"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// A real shell, with no rc files and its strict flags, and how it evaluates runas output.
+struct Shell {
+    program: &'static str,
+    args: &'static [&'static str],
+    prelude: &'static str,
+    package: &'static str,
+    /// The line that evaluates the output of `runas env --shell … prod`, as users write it.
+    eval: &'static str,
+}
+
+const SHELLS: [Shell; 4] = [
+    Shell {
+        program: "bash",
+        args: &["--noprofile", "--norc", "-eu", "-o", "pipefail"],
+        prelude: "",
+        package: "bash",
+        eval: "eval \"$(runas env --shell bash prod)\"",
+    },
+    Shell {
+        program: "zsh",
+        args: &["-f"],
+        prelude: "setopt no_unset err_exit pipe_fail",
+        package: "zsh",
+        eval: "eval \"$(runas env --shell zsh prod)\"",
+    },
+    Shell {
+        program: "dash",
+        args: &["-eu"],
+        prelude: "",
+        package: "dash",
+        eval: "eval \"$(runas env --shell sh prod)\"",
+    },
+    Shell {
+        program: "fish",
+        args: &["--no-config"],
+        prelude: "",
+        package: "fish",
+        eval: "runas env --shell fish prod | source",
+    },
+];
+
+/// The user's own variables before runas, hostile token included.
+const ORIGINAL: &[(&str, &str)] = &[
+    ("AWS_PROFILE", "dev"),
+    ("AWS_REGION", "us-east-2"),
+    ("AWS_ACCESS_KEY_ID", "AKIAORIGINAL0EXAMPLE"),
+    (
+        "AWS_SESSION_TOKEN",
+        "it's $(touch CANARY) `touch CANARY` \\ ‘q’\nsecond line",
+    ),
+    ("UNRELATED", "kept as it is"),
+];
+
+#[test]
+fn exec_gives_the_environment_that_eval_of_env_gives_in_every_shell() {
+    let world = World::new();
+    // From this process (no shell in between), the same starting environment.
+    let direct = world.runas(&["exec", "prod", "--", "env", "-0"], ORIGINAL);
+    assert!(
+        direct.status.success() && direct.stderr.is_empty(),
+        "{}",
+        stderr(&direct)
+    );
+    let direct = parse_env0(&direct.stdout);
+    assert_eq!(direct.get("AWSRUNAS_PROFILE").map(String::as_str), Some("prod"));
+    assert_eq!(direct.get("UNRELATED").map(String::as_str), Some("kept as it is"));
+
+    for shell in &SHELLS {
+        let program = Path::new("/usr/bin").join(shell.program);
+        assert!(
+            program.is_file(),
+            "{} is missing: install the Debian package `{}`",
+            program.display(),
+            shell.package
+        );
+        let script = format!(
+            "{}\nrunas exec prod -- env -0 > exec.env\n{}\nenv -0 > eval.env\n",
+            shell.prelude, shell.eval
+        );
+        let script_path = world.home().join(format!("script.{}", shell.program));
+        std::fs::write(&script_path, &script).unwrap();
+        let o = Command::new(&program)
+            .args(shell.args)
+            .arg(&script_path)
+            .env_clear()
+            .envs(base_env(&world.sandbox))
+            .envs(ORIGINAL.iter().copied())
+            .current_dir(world.home())
+            .stdin(Stdio::null())
+            .output()
+            .expect("run the shell");
+        assert!(
+            o.status.success() && o.stderr.is_empty() && o.stdout.is_empty(),
+            "{}: status {}, stderr {:?}\n{script}",
+            shell.program,
+            o.status,
+            stderr(&o)
+        );
+        assert!(
+            !world.home().join("CANARY").exists(),
+            "{}: a value ran",
+            shell.program
+        );
+        let by_exec = parse_env0(&std::fs::read(world.home().join("exec.env")).unwrap());
+        let by_eval = parse_env0(&std::fs::read(world.home().join("eval.env")).unwrap());
+
+        assert_eq!(
+            runas_and_aws(&by_exec),
+            runas_and_aws(&by_eval),
+            "{}: runas's and AWS variables, exec vs eval",
+            shell.program
+        );
+        assert!(by_eval.contains_key("RUNAS_SAVED") && !by_eval.contains_key("AWS_PROFILE"));
+        // `_` is the path of the last command the shell ran (runas, then env).
+        assert_eq!(
+            without(&by_exec, &["_"]),
+            without(&by_eval, &["_"]),
+            "{}: the whole environment, exec vs eval",
+            shell.program
+        );
+        // And runas exec started from no shell: the same, minus what the shell adds or changes
+        // (fish 3.6 sets USER to the passwd name).
+        let own = ["_", "SHLVL", "PWD", "OLDPWD", "USER"];
+        assert_eq!(
+            without(&direct, &own),
+            without(&by_eval, &own),
+            "{}: runas exec from no shell vs eval in the shell",
+            shell.program
+        );
+    }
+}
+
+#[test]
+fn exec_passes_the_exit_status_of_the_command_on() {
+    let world = World::new();
+    for code in [0, 3, 42, 255] {
+        let o = world.runas(&["exec", "prod", "--", "sh", "-c", &format!("exit {code}")], &[]);
+        assert_eq!(o.status.code(), Some(code), "stderr: {}", stderr(&o));
+        assert!(o.stdout.is_empty() && o.stderr.is_empty(), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn exec_passes_arguments_and_output_through_untouched() {
+    let world = World::new();
+    let hostile = "it's $(touch CANARY) `id` \\ ‘q’\n-n --";
+    let o = world.runas(&["exec", "prod", "--", "printf", "%s|%s", hostile, "--"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), format!("{hostile}|--"));
+    assert!(!world.home().join("CANARY").exists());
+}
+
+#[test]
+fn a_command_that_is_not_executable_exits_126_with_a_clear_message() {
+    let world = World::new();
+    let script = world.home().join("not-executable");
+    std::fs::write(&script, "#!/bin/sh\ntouch RAN\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let path = script.to_str().unwrap();
+    let o = world.runas(&["exec", "prod", "--", path], &[]);
+    assert_eq!(o.status.code(), Some(126), "stderr: {}", stderr(&o));
+    assert!(o.stdout.is_empty(), "stdout: {:?}", stdout(&o));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err:?}");
+    assert!(err.contains(path) && err.contains("permission denied"), "{err:?}");
+    assert!(!world.home().join("RAN").exists());
+}
+
+#[test]
+fn a_missing_command_exits_127_with_a_clear_message() {
+    let world = World::new();
+    for program in ["runas-test-no-such-command", "/nonexistent/runas-test-command"] {
+        let o = world.runas(&["exec", "prod", "--", program, "arg"], &[]);
+        assert_eq!(o.status.code(), Some(127), "stderr: {}", stderr(&o));
+        assert!(o.stdout.is_empty(), "stdout: {:?}", stdout(&o));
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "{err:?}");
+        assert!(err.contains(program) && err.contains("not found"), "{err:?}");
+    }
+}
+
+/// Waits up to `limit` for `child` to exit; kills it and fails if it does not.
+fn wait_for(child: &mut std::process::Child, limit: Duration) -> ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            return status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the command did not exit within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn sigterm_sent_to_runas_reaches_the_command() {
+    let world = World::new();
+    let script = "trap 'echo got-term > TERMED; exit 42' TERM; echo ready > READY; \
+                  while :; do sleep 0.1; done";
+    let mut child = Command::new(env!("CARGO_BIN_EXE_runas"))
+        .args(["exec", "prod", "--", "sh", "-c", script])
+        .env_clear()
+        .envs(base_env(&world.sandbox))
+        .current_dir(world.home())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn runas");
+    let pid = child.id();
+    let ready = world.home().join("READY");
+    let start = Instant::now();
+    while !ready.exists() {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("exited before it was ready: {status}");
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "never ready");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // exec replaced runas: the pid spawned is the shell now.
+    let exe = std::fs::read_link(format!("/proc/{pid}/exe")).expect("/proc/PID/exe");
+    let sh = std::fs::canonicalize(which("sh")).unwrap();
+    assert_eq!(exe, sh, "pid {pid} runs {} after exec", exe.display());
+
+    // SAFETY: kill(2) with a pid of our own child that has not been reaped yet.
+    let rc = unsafe { libc::kill(pid as libc::pid_t, libc::SIGTERM) };
+    assert_eq!(rc, 0, "kill: {}", std::io::Error::last_os_error());
+    let status = wait_for(&mut child, Duration::from_secs(10));
+    assert_eq!(status.code(), Some(42), "{status}");
+    assert_eq!(world.read("TERMED"), "got-term\n");
+}
+
+/// The absolute path of `program` on PATH.
+fn which(program: &str) -> PathBuf {
+    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| panic!("{program} is not on PATH"))
+}
+
+#[test]
+fn exec_without_a_profile_uses_aws_profile_and_takes_it_out_of_the_environment() {
+    let world = World::new();
+    let o = world.runas(&["exec", "--", "env", "-0"], &[("AWS_PROFILE", "prod")]);
+    assert!(o.status.success() && o.stderr.is_empty(), "{}", stderr(&o));
+    let env = parse_env0(&o.stdout);
+    assert_eq!(env.get("AWSRUNAS_PROFILE").map(String::as_str), Some("prod"));
+    assert!(!env.contains_key("AWS_PROFILE"), "{env:?}");
+    assert!(env["AWS_ACCESS_KEY_ID"].starts_with("ASIA"));
+    // And the credentials are prod's: the same as `runas env --format json prod` gives.
+    let doc: serde_json::Value =
+        serde_json::from_str(&stdout(&world.runas(&["env", "--format", "json", "prod"], &[]))).unwrap();
+    assert_eq!(env["AWS_ACCESS_KEY_ID"], doc["AccessKeyId"].as_str().unwrap());
+}
+
+#[test]
+fn errors_exit_1_with_empty_stdout_and_the_command_never_runs() {
+    let world = World::new();
+    /// The arguments before the command, extra variables, and what stderr must say.
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+    let cases: [Case<'_>; 4] = [
+        (&["exec", "nope", "--"], &[], "unknown profile \"nope\""),
+        (&["exec", "--"], &[], "no profile given"),
+        (
+            &["exec", "--"],
+            &[("AWS_PROFILE", "nope")],
+            "unknown profile \"nope\"",
+        ),
+        // A cold cache needs an MFA code, and --no-prompt may not ask for one.
+        (
+            &["exec", "--no-prompt", "ops", "--"],
+            &[("RUNAS_CACHE_DIR", "cold-cache")],
+            "an MFA code is needed",
+        ),
+    ];
+    for (args, vars, message) in cases {
+        let created = world.home().join("CREATED");
+        let mut args = args.to_vec();
+        args.extend(["touch", "CREATED"]);
+        let o = world.runas(&args, vars);
+        assert_error(&o, message);
+        assert!(!created.exists(), "runas {args:?} ran the command");
+    }
+}
+
+#[test]
+fn exec_without_a_profile_in_a_switched_shell_uses_the_profile_switched_to() {
+    // dev is a real profile here, so a wrong choice runs the command as dev rather than failing.
+    let world = World::with_config(&format!(
+        "{CONFIG}\n[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/dev\nsource_profile = default\n"
+    ));
+    let script = "eval \"$(runas env --shell bash prod)\"\nrunas exec -- env -0 > exec.env\n";
+    let o = Command::new("/usr/bin/bash")
+        .args(["--noprofile", "--norc", "-eu", "-o", "pipefail", "-c", script])
+        .env_clear()
+        .envs(base_env(&world.sandbox))
+        .env("AWS_PROFILE", "dev")
+        .current_dir(world.home())
+        .stdin(Stdio::null())
+        .output()
+        .expect("run bash");
+    assert!(o.status.success() && o.stderr.is_empty(), "{}", stderr(&o));
+    let env = parse_env0(&std::fs::read(world.home().join("exec.env")).unwrap());
+    // The shell shows no AWS_PROFILE after the switch; the command must run as what it shows.
+    assert_eq!(env.get("AWSRUNAS_PROFILE").map(String::as_str), Some("prod"));
+}

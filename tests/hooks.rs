@@ -1,0 +1,542 @@
+//! The shell hooks in real interactive bash, zsh and fish, under a terminal (tmux), against a
+//! local STS (moto): `runas use` switches the shell it is typed in, `runas off` puts it back,
+//! `runas_prompt` shows the profile, the user's own prompt hooks and `$?` survive, loading the
+//! init twice leaves one hook, credentials near expiry are refreshed at the next prompt (or one
+//! line says why not), and a prompt with nothing due starts no process (checked with strace).
+
+mod common;
+
+use common::moto::Moto;
+use common::pty::{DEADLINE, Term};
+use common::sandbox::{CONFIG, CREDENTIALS, Sandbox};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const RUNAS: &str = env!("CARGO_BIN_EXE_runas");
+
+/// One shell: how to start it with an rc file, and its syntax for what the tests need.
+struct Shell {
+    name: &'static str,
+    /// A prompt that shows the status of the last command: `[1]> ` after `false`.
+    prompt: &'static str,
+    /// The line that loads the hook (the README's).
+    init: fn() -> String,
+    /// Code that prints variable NAME's value, or `<unset>`.
+    get: fn(&str) -> String,
+}
+
+const BASH: Shell = Shell {
+    name: "bash",
+    prompt: "PS1='[$?]> '",
+    init: || format!("eval \"$('{RUNAS}' init bash)\""),
+    get: |name| format!("printf '%s\\n' \"${{{name}-<unset>}}\""),
+};
+
+const ZSH: Shell = Shell {
+    name: "zsh",
+    // The options users set that break scripts which assume the defaults.
+    prompt: "PROMPT='[%?]> '; setopt no_unset ksh_arrays sh_word_split",
+    init: || format!("eval \"$('{RUNAS}' init zsh)\""),
+    get: |name| format!("printf '%s\\n' \"${{{name}-<unset>}}\""),
+};
+
+const FISH: Shell = Shell {
+    name: "fish",
+    prompt: "set -g fish_greeting; function fish_prompt; printf '[%s]> ' $status; end; \
+             function fish_title; end",
+    init: || format!("'{RUNAS}' init fish | source"),
+    get: |name| format!("if set -q {name}; printf '%s\\n' ${name}; else; echo '<unset>'; end"),
+};
+
+/// A user's shell: its rc file holds `rc`, its environment the sandbox's and `vars`.
+struct Session {
+    term: Term,
+    shell: &'static Shell,
+    _rc_dir: tempfile::TempDir,
+}
+
+impl Session {
+    fn start(shell: &'static Shell, sandbox: &Sandbox, rc: &str, vars: &[(&str, &str)]) -> Session {
+        let rc_dir = tempfile::tempdir().unwrap();
+        let mut env: Vec<(String, String)> = [
+            ("HOME", sandbox.home().to_str().unwrap()),
+            ("PATH", &std::env::var("PATH").unwrap()),
+            ("USER", "alice"),
+            ("LANG", "C.UTF-8"),
+            ("TERM", "screen"),
+            ("RUNAS_CACHE_DIR", sandbox.cache_dir().to_str().unwrap()),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+            ("AWS_ENDPOINT_URL_STS", &sandbox.endpoint),
+        ]
+        .iter()
+        .chain(vars)
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let rc_text = format!("{}\n{rc}\n", shell.prompt);
+        let dir = rc_dir.path().to_str().unwrap().to_string();
+        let term = match shell.name {
+            "bash" => {
+                std::fs::write(rc_dir.path().join("bashrc"), rc_text).unwrap();
+                let rc = format!("{dir}/bashrc");
+                Term::start(
+                    "bash",
+                    &["--noprofile", "--rcfile", &rc, "-i"],
+                    &env,
+                    sandbox.home(),
+                )
+            }
+            "zsh" => {
+                std::fs::write(rc_dir.path().join(".zshrc"), rc_text).unwrap();
+                env.push(("ZDOTDIR".into(), dir));
+                Term::start("zsh", &["-o", "no_global_rcs", "-i"], &env, sandbox.home())
+            }
+            _ => {
+                std::fs::write(rc_dir.path().join("config.fish"), rc_text).unwrap();
+                let source = format!("source {dir}/config.fish");
+                Term::start(
+                    "fish",
+                    &["--no-config", "-i", "-C", &source],
+                    &env,
+                    sandbox.home(),
+                )
+            }
+        };
+        term.wait_count("[0]> ", 1);
+        Session {
+            term,
+            shell,
+            _rc_dir: rc_dir,
+        }
+    }
+
+    fn get(&self, name: &str) -> String {
+        self.term.query(&(self.shell.get)(name))
+    }
+
+    /// Runs `line` and waits for the prompt after it; returns the status that prompt shows.
+    fn run(&self, line: &str) -> String {
+        let before = self.prompts();
+        self.term.line(line);
+        let screen = self
+            .term
+            .wait_for("the next prompt", |s| prompt_count(s) > before);
+        last_prompt_status(&screen)
+    }
+
+    /// Presses Enter on an empty line and waits for the prompt it brings.
+    fn enter(&self) {
+        self.run("");
+    }
+
+    fn prompts(&self) -> usize {
+        prompt_count(&self.term.screen())
+    }
+}
+
+/// Prompts drawn so far: lines that start `[N]> `.
+fn prompt_count(screen: &str) -> usize {
+    screen.lines().filter(|l| prompt_status(l).is_some()).count()
+}
+
+fn prompt_status(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix('[')?;
+    let (status, after) = rest.split_once("]> ")?;
+    let _ = after;
+    status.bytes().all(|b| b.is_ascii_digit()).then_some(status)
+}
+
+fn last_prompt_status(screen: &str) -> String {
+    screen
+        .lines()
+        .rev()
+        .find_map(prompt_status)
+        .expect("a prompt")
+        .to_string()
+}
+
+fn sandbox(moto: &Moto) -> Sandbox {
+    Sandbox::new(&moto.endpoint(), CONFIG, CREDENTIALS)
+}
+
+/// A sandbox whose STS endpoint is never called (the tests that need no credentials).
+fn offline_sandbox() -> Sandbox {
+    Sandbox::new(&common::dead_endpoint(), CONFIG, CREDENTIALS)
+}
+
+fn use_switches_this_shell_and_off_restores_it(shell: &'static Shell) {
+    let moto = Moto::start();
+    let sb = sandbox(&moto);
+    let s = Session::start(
+        shell,
+        &sb,
+        &(shell.init)(),
+        &[("AWS_PROFILE", "dev"), ("AWS_REGION", "us-west-2")],
+    );
+    assert_eq!(s.get("RUNAS_SHELL"), shell.name);
+    assert_eq!(s.run("runas_prompt"), "0");
+    assert_eq!(s.term.query("runas_prompt; echo"), "", "no profile, no text");
+
+    // A failed switch changes nothing and keeps runas's status.
+    assert_eq!(s.run("runas use nosuch -o 123456"), "1");
+    assert_eq!(s.get("AWS_ACCESS_KEY_ID"), "<unset>");
+    assert_eq!(s.get("AWS_PROFILE"), "dev");
+
+    assert_eq!(s.run("runas use prod -o 123456"), "0");
+    let key = s.get("AWS_ACCESS_KEY_ID");
+    assert!(key.starts_with("ASIA"), "{key}");
+    assert!(s.get("AWS_SESSION_TOKEN").len() > 20);
+    assert_eq!(s.get("AWSRUNAS_PROFILE"), "prod");
+    assert_eq!(s.get("AWS_PROFILE"), "<unset>");
+    assert_eq!(
+        s.get("AWS_REGION"),
+        "us-west-2",
+        "the shell's AWS_REGION wins over the config"
+    );
+    let shown = s.term.query("runas_prompt; echo");
+    assert!(
+        shown == "prod 1h00m" || shown == "prod 59m",
+        "one hour of credentials: {shown:?}"
+    );
+    // The other subcommands go to the binary.
+    assert_eq!(s.term.query("runas list --names"), "default\nops\nprod");
+
+    assert_eq!(s.run("runas off"), "0");
+    assert_eq!(s.get("AWS_PROFILE"), "dev");
+    assert_eq!(s.get("AWS_REGION"), "us-west-2");
+    for gone in [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SESSION_TOKEN",
+        "AWSRUNAS_PROFILE",
+        "AWSRUNAS_EXPIRES",
+        "RUNAS_SAVED",
+    ] {
+        assert_eq!(s.get(gone), "<unset>", "{gone}");
+    }
+    assert_eq!(s.term.query("runas_prompt; echo"), "");
+}
+
+#[test]
+fn bash_use_switches_this_shell_and_off_restores_it() {
+    use_switches_this_shell_and_off_restores_it(&BASH);
+}
+
+#[test]
+fn zsh_use_switches_this_shell_and_off_restores_it() {
+    use_switches_this_shell_and_off_restores_it(&ZSH);
+}
+
+#[test]
+fn fish_use_switches_this_shell_and_off_restores_it() {
+    use_switches_this_shell_and_off_restores_it(&FISH);
+}
+
+/// The user's own hook runs at every prompt and sees the status of the last command; the prompt
+/// shows it too; the init loaded twice leaves one hook. `hook` defines the user's hook, which
+/// stores what it saw in `user_status` and counts its runs in `user_runs`; `count_ours` prints
+/// how many times `_runas_hook` is hooked.
+fn keeps_the_users_hook_and_the_status(shell: &'static Shell, hook: &str, count_ours: &str) {
+    let sb = offline_sandbox();
+    let init = (shell.init)();
+    let s = Session::start(shell, &sb, &format!("{hook}\n{init}\n{init}"), &[]);
+    assert_eq!(s.term.query(count_ours), "1", "one hook after loading twice");
+    // A profile is active (not due), so the hook does its work at each prompt.
+    let active = match shell.name {
+        "fish" => "set -gx AWSRUNAS_PROFILE prod; set -gx AWSRUNAS_EXPIRES 4000000000",
+        _ => "export AWSRUNAS_PROFILE=prod AWSRUNAS_EXPIRES=4000000000",
+    };
+    assert_eq!(s.run(active), "0");
+    let runs: u32 = s.get("user_runs").parse().unwrap();
+    assert_eq!(s.run("false"), "1", "the prompt shows the status of false");
+    assert_eq!(s.get("user_status"), "1", "the user's hook saw it too");
+    assert_eq!(s.run("true"), "0");
+    let later: u32 = s.get("user_runs").parse().unwrap();
+    assert!(
+        later >= runs + 3,
+        "the user's hook runs at every prompt: {runs} then {later}"
+    );
+    assert_eq!(s.get("user_status"), "0");
+}
+
+#[test]
+fn bash_keeps_a_string_prompt_command_and_the_status() {
+    keeps_the_users_hook_and_the_status(
+        &BASH,
+        "user_runs=0; PROMPT_COMMAND='user_status=$?; user_runs=$((user_runs + 1))'",
+        "declare -p PROMPT_COMMAND | grep -o _runas_hook | wc -l",
+    );
+}
+
+#[test]
+fn bash_keeps_an_array_prompt_command_and_the_status() {
+    keeps_the_users_hook_and_the_status(
+        &BASH,
+        "user_runs=0; user_count() { user_runs=$((user_runs + 1)); }; \
+         PROMPT_COMMAND=('user_status=$?' user_count)",
+        "declare -p PROMPT_COMMAND | grep -o _runas_hook | wc -l",
+    );
+}
+
+#[test]
+fn zsh_keeps_the_precmd_functions_and_the_status() {
+    keeps_the_users_hook_and_the_status(
+        &ZSH,
+        "user_runs=0; user_precmd() { user_status=$?; (( user_runs++ )); }; precmd_functions+=(user_precmd)",
+        "print -rl -- \"${precmd_functions[@]}\" | grep -c _runas_hook",
+    );
+}
+
+#[test]
+fn fish_keeps_the_fish_prompt_handlers_and_the_status() {
+    keeps_the_users_hook_and_the_status(
+        &FISH,
+        "set -g user_runs 0; function user_hook --on-event fish_prompt; set -g user_status $status; \
+         set -g user_runs (math $user_runs + 1); end",
+        "functions --handlers-type generic | string match '*_runas_hook' | count",
+    );
+}
+
+/// Credentials of 900 s with a window of 899 s are due a second after the switch: the next
+/// prompt after that gets new ones from STS (the cached session token: no MFA code).
+fn refreshes_credentials_near_expiry_at_the_next_prompt(shell: &'static Shell) {
+    let moto = Moto::start();
+    let sb = sandbox(&moto);
+    let s = Session::start(
+        shell,
+        &sb,
+        &(shell.init)(),
+        &[("RUNAS_MIN_TTL", "899s"), ("CREDENTIALS_DURATION", "15m")],
+    );
+    // The switch's own credentials, kept on the same command line: a prompt (and so a refresh)
+    // may come a second later, under load, before the test reads them.
+    let keep = match shell.name {
+        "fish" => "; set -g k0 $AWS_ACCESS_KEY_ID; set -g e0 $AWSRUNAS_EXPIRES",
+        _ => "; k0=$AWS_ACCESS_KEY_ID e0=$AWSRUNAS_EXPIRES",
+    };
+    assert_eq!(s.run(&format!("runas use prod -o 123456{keep}")), "0");
+    let key = s.get("k0");
+    let expires = s.get("e0");
+    assert!(key.starts_with("ASIA"), "{key}");
+    let start = Instant::now();
+    loop {
+        s.enter();
+        let now = s.get("AWS_ACCESS_KEY_ID");
+        if now != key {
+            assert!(now.starts_with("ASIA"), "{now}");
+            break;
+        }
+        assert!(
+            start.elapsed() < DEADLINE,
+            "no refresh within {DEADLINE:?}:\n{}",
+            s.term.screen()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // GetSessionToken and AssumeRole for the switch, then AssumeRole for the refresh.
+    assert!(moto.sts_requests() >= 3, "the refresh called STS: {}", moto.log());
+    assert_ne!(s.get("AWSRUNAS_EXPIRES"), expires);
+    assert_eq!(s.get("AWSRUNAS_PROFILE"), "prod");
+    assert!(
+        !s.term.screen().contains("was not refreshed"),
+        "{}",
+        s.term.screen()
+    );
+}
+
+#[test]
+fn bash_refreshes_credentials_near_expiry_at_the_next_prompt() {
+    refreshes_credentials_near_expiry_at_the_next_prompt(&BASH);
+}
+
+#[test]
+fn zsh_refreshes_credentials_near_expiry_at_the_next_prompt() {
+    refreshes_credentials_near_expiry_at_the_next_prompt(&ZSH);
+}
+
+#[test]
+fn fish_refreshes_credentials_near_expiry_at_the_next_prompt() {
+    refreshes_credentials_near_expiry_at_the_next_prompt(&FISH);
+}
+
+/// With the cache cleared, a refresh needs an MFA code: one line says so and what to type,
+/// once for that expiry however many prompts follow, and the shell keeps its credentials.
+fn a_refresh_that_needs_mfa_says_so_once_and_changes_nothing(shell: &'static Shell) {
+    let moto = Moto::start();
+    let sb = sandbox(&moto);
+    let s = Session::start(
+        shell,
+        &sb,
+        &(shell.init)(),
+        &[("RUNAS_MIN_TTL", "899s"), ("CREDENTIALS_DURATION", "15m")],
+    );
+    assert_eq!(s.run("runas use prod -o 123456"), "0");
+    assert_eq!(s.run("runas cache clear"), "0");
+    let key = s.get("AWS_ACCESS_KEY_ID");
+    let expires = s.get("AWSRUNAS_EXPIRES");
+    let start = Instant::now();
+    while !s.term.screen().contains("was not refreshed") {
+        assert!(
+            start.elapsed() < DEADLINE,
+            "no message within {DEADLINE:?}:\n{}",
+            s.term.screen()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+        s.enter();
+    }
+    for _ in 0..3 {
+        std::thread::sleep(Duration::from_millis(300));
+        s.enter();
+    }
+    let screen = s.term.screen();
+    let messages: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.contains("was not refreshed"))
+        .collect();
+    assert_eq!(messages.len(), 1, "one line, not one per prompt:\n{screen}");
+    let line = messages[0].trim_end();
+    assert!(line.starts_with("runas: prod expires in "), "{line}");
+    assert!(line.contains("an MFA code is needed"), "{line}");
+    assert!(line.ends_with("type: runas use prod"), "{line}");
+    assert_eq!(s.get("AWS_ACCESS_KEY_ID"), key, "the shell keeps its credentials");
+    assert_eq!(s.get("AWSRUNAS_EXPIRES"), expires);
+    assert_eq!(s.get("AWSRUNAS_PROFILE"), "prod");
+    // The prompt after the message still shows the user's last status.
+    assert_eq!(s.run("false"), "1");
+}
+
+#[test]
+fn bash_a_refresh_that_needs_mfa_says_so_once_and_changes_nothing() {
+    a_refresh_that_needs_mfa_says_so_once_and_changes_nothing(&BASH);
+}
+
+#[test]
+fn zsh_a_refresh_that_needs_mfa_says_so_once_and_changes_nothing() {
+    a_refresh_that_needs_mfa_says_so_once_and_changes_nothing(&ZSH);
+}
+
+#[test]
+fn fish_a_refresh_that_needs_mfa_says_so_once_and_changes_nothing() {
+    a_refresh_that_needs_mfa_says_so_once_and_changes_nothing(&FISH);
+}
+
+/// strace attached to the interactive shell while Enter is pressed: no exec and no new process
+/// (threads, which fish starts for highlighting, are not processes). Then a command that does
+/// start one shows up in the same trace, which proves the trace sees them.
+fn a_prompt_with_nothing_due_starts_no_process(shell: &'static Shell) {
+    let sb = offline_sandbox();
+    let s = Session::start(shell, &sb, &(shell.init)(), &[]);
+    let active = match shell.name {
+        "fish" => "set -gx AWSRUNAS_PROFILE prod; set -gx AWSRUNAS_EXPIRES 4000000000",
+        _ => "export AWSRUNAS_PROFILE=prod AWSRUNAS_EXPIRES=4000000000",
+    };
+    for setup in ["", active] {
+        if !setup.is_empty() {
+            assert_eq!(s.run(setup), "0");
+        }
+        let trace = Strace::attach(s.term.shell_pid());
+        for _ in 0..3 {
+            s.enter();
+        }
+        let spawned = trace.finish();
+        assert!(
+            spawned.is_empty(),
+            "{}: prompts started processes ({setup:?}):\n{}",
+            shell.name,
+            spawned.join("\n")
+        );
+    }
+    // The check can fail: a command that runs a program is seen.
+    let trace = Strace::attach(s.term.shell_pid());
+    assert_eq!(s.run("/bin/true"), "0");
+    let spawned = trace.finish();
+    assert!(
+        spawned.iter().any(|l| l.contains("execve(\"/bin/true\"")),
+        "{spawned:?}"
+    );
+}
+
+#[test]
+fn bash_a_prompt_with_nothing_due_starts_no_process() {
+    a_prompt_with_nothing_due_starts_no_process(&BASH);
+}
+
+#[test]
+fn zsh_a_prompt_with_nothing_due_starts_no_process() {
+    a_prompt_with_nothing_due_starts_no_process(&ZSH);
+}
+
+#[test]
+fn fish_a_prompt_with_nothing_due_starts_no_process() {
+    a_prompt_with_nothing_due_starts_no_process(&FISH);
+}
+
+/// strace on a running process, recording the calls that start programs or processes.
+struct Strace {
+    child: std::process::Child,
+    out: tempfile::NamedTempFile,
+}
+
+impl Strace {
+    fn attach(pid: u32) -> Strace {
+        let out = tempfile::NamedTempFile::new().unwrap();
+        let mut child = Command::new("strace")
+            .args(["-f", "-e", "trace=execve,execveat,clone,clone3,fork,vfork", "-o"])
+            .arg(out.path())
+            .args(["-p", &pid.to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("strace runs (scripts/test installs it)");
+        // strace says "Process N attached" on stderr once it traces.
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        stderr.read_line(&mut line).unwrap();
+        assert!(
+            line.contains("attached"),
+            "strace could not attach to {pid}: {line}"
+        );
+        // Drain the rest so strace never blocks on a full pipe.
+        std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+        Strace { child, out }
+    }
+
+    /// Detaches and returns the recorded lines that started a program or a process.
+    fn finish(mut self) -> Vec<String> {
+        // SAFETY: kill(2) on our own child's pid; SIGINT makes strace detach and exit.
+        unsafe {
+            libc::kill(self.child.id() as libc::pid_t, libc::SIGINT);
+        }
+        self.child.wait().unwrap();
+        let text = std::fs::read_to_string(self.out.path()).unwrap();
+        text.lines()
+            .filter(|l| {
+                let call = l.split_whitespace().nth(1).unwrap_or("");
+                let starts = ["execve(", "execveat(", "fork(", "vfork(", "clone(", "clone3("]
+                    .iter()
+                    .any(|c| call.starts_with(c));
+                // A thread shares the process: CLONE_THREAD is not a new process.
+                starts && !l.contains("CLONE_THREAD")
+            })
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+#[test]
+fn zsh_completes_profile_names_when_compinit_runs_after_the_hook() {
+    let sb = offline_sandbox();
+    let rc = format!("{}\nautoload -Uz compinit; compinit -u -D", (ZSH.init)());
+    let s = Session::start(&ZSH, &sb, &rc, &[]);
+    s.term.type_text("runas use pr");
+    s.term.keys(&["Tab"]);
+    s.term.wait_for("`runas use prod` completed", |screen| {
+        screen.lines().any(|l| l.trim_end() == "[0]> runas use prod")
+    });
+    s.term.keys(&["C-u"]);
+    s.term.type_text("runas wh");
+    s.term.keys(&["Tab"]);
+    s.term.wait_for("`runas whoami` completed", |screen| {
+        screen.lines().any(|l| l.trim_end() == "[0]> runas whoami")
+    });
+}
