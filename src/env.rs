@@ -358,6 +358,39 @@ mod tests {
         assert_eq!(original(&shell), before);
     }
 
+    /// What each shell is given for a first switch (saving the user's AWS_PROFILE and a
+    /// region with a quote in it), for `runas unset` after it (restore), and for `runas unset`
+    /// in a shell runas never switched (unset only): a change to any is a reviewed diff.
+    #[test]
+    fn every_shell_renders_a_switch_a_restore_and_an_unset() {
+        use crate::shell::{ShellKind, render};
+        let c = creds(true);
+        let before = env(&[("AWS_PROFILE", "dev"), ("AWS_REGION", "it's-a-region")]);
+        let switch_ops = switch(
+            &Switch {
+                credentials: &c,
+                profile: Some("prod's $(id)"),
+                region: Some("eu-west-1"),
+            },
+            &before,
+        )
+        .unwrap();
+        let mut switched = before.clone();
+        apply(&switch_ops, &mut switched);
+        for shell in [
+            ShellKind::Sh,
+            ShellKind::Bash,
+            ShellKind::Zsh,
+            ShellKind::Fish,
+            ShellKind::Pwsh,
+        ] {
+            let name = format!("{shell:?}").to_lowercase();
+            insta::assert_snapshot!(format!("switch_{name}"), render(shell, &switch_ops));
+            insta::assert_snapshot!(format!("restore_{name}"), render(shell, &restore(&switched)));
+            insta::assert_snapshot!(format!("unset_{name}"), render(shell, &restore(&EnvMap::new())));
+        }
+    }
+
     #[test]
     fn a_nul_in_a_value_is_refused() {
         let c = creds(true);

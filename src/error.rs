@@ -103,7 +103,7 @@ pub enum Error {
     MfaNoTerminal { serial: String },
 
     /// `code` is the AWS error code when STS sent one (`AccessDenied`, `ExpiredToken`, …).
-    #[error("STS {operation} at {endpoint} failed: {}{message}{}", code_prefix(.code, .message), hint_suffix(.hint))]
+    #[error("{} {operation} at {endpoint} failed: {}{message}{}", service_of(operation), code_prefix(.code, .message), hint_suffix(.hint))]
     Sts {
         operation: &'static str,
         endpoint: String,
@@ -142,6 +142,15 @@ fn suggest(names: &[String]) -> String {
             let quoted: Vec<String> = many.iter().map(|n| format!("{n:?}")).collect();
             format!("; did you mean one of {}?", quoted.join(", "))
         }
+    }
+}
+
+/// The service an operation belongs to: runas calls IAM once (`runas list mfa`), STS otherwise.
+fn service_of(operation: &str) -> &'static str {
+    if operation == "ListMFADevices" {
+        "IAM"
+    } else {
+        "STS"
     }
 }
 

@@ -1,0 +1,125 @@
+//! `runas list mfa` against a local IAM and STS (moto): the AWS CLI makes a real IAM user with
+//! keys and an MFA device; runas finds the user through GetCallerIdentity and lists its devices.
+
+mod common;
+
+use common::moto::Moto;
+use common::sandbox::{Sandbox, assert_error, stderr, stdout};
+use std::process::Command;
+
+/// Runs the AWS CLI against moto with placeholder admin keys and returns its stdout.
+fn aws(moto: &Moto, home: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::new(common::venv_bin("aws"))
+        .args(args)
+        .env_clear()
+        .env("HOME", home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL", moto.endpoint())
+        .env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", "admin")
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "aws {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// A moto with IAM user `alice` holding keys and one enabled virtual MFA device, and a
+/// sandbox whose [default] holds alice's keys; IAM is reached through AWS_ENDPOINT_URL_IAM.
+fn alice() -> (Moto, Sandbox, String) {
+    let moto = Moto::start();
+    let scratch = tempfile::tempdir().unwrap();
+    aws(
+        &moto,
+        scratch.path(),
+        &["iam", "create-user", "--user-name", "alice"],
+    );
+    let keys = aws(
+        &moto,
+        scratch.path(),
+        &[
+            "iam",
+            "create-access-key",
+            "--user-name",
+            "alice",
+            "--query",
+            "AccessKey.[AccessKeyId,SecretAccessKey]",
+            "--output",
+            "text",
+        ],
+    );
+    let (id, secret) = keys.split_once('\t').expect("two fields");
+    let qr = scratch.path().join("qr.png");
+    let serial = aws(
+        &moto,
+        scratch.path(),
+        &[
+            "iam",
+            "create-virtual-mfa-device",
+            "--virtual-mfa-device-name",
+            "alice-phone",
+            "--outfile",
+            qr.to_str().unwrap(),
+            "--bootstrap-method",
+            "QRCodePNG",
+            "--query",
+            "VirtualMFADevice.SerialNumber",
+            "--output",
+            "text",
+        ],
+    );
+    aws(
+        &moto,
+        scratch.path(),
+        &[
+            "iam",
+            "enable-mfa-device",
+            "--user-name",
+            "alice",
+            "--serial-number",
+            &serial,
+            "--authentication-code1",
+            "123456",
+            "--authentication-code2",
+            "654321",
+        ],
+    );
+    let credentials = format!("[default]\naws_access_key_id = {id}\naws_secret_access_key = {secret}\n");
+    let sandbox = Sandbox::new(&moto.endpoint(), "[default]\nregion = us-east-1\n", &credentials);
+    (moto, sandbox, serial)
+}
+
+#[test]
+fn list_mfa_shows_the_devices_of_the_user_behind_the_keys() {
+    let (moto, sandbox, serial) = alice();
+    let iam = [("AWS_ENDPOINT_URL_IAM", moto.endpoint())];
+    let vars: Vec<(&str, &str)> = iam.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let out = sandbox.run(&["list", "mfa", "default"], &vars);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), format!("{serial}\n"));
+    assert_eq!(serial, "arn:aws:iam::123456789012:mfa/alice-phone");
+
+    let json = sandbox.run(&["list", "mfa", "--json", "default"], &vars);
+    let devices: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(devices[0]["serial_number"], serial.as_str());
+    assert!(devices[0]["enabled"].as_u64().unwrap() > 1_600_000_000);
+}
+
+#[test]
+fn list_mfa_with_keys_that_are_not_a_users_says_so() {
+    let moto = Moto::start();
+    // moto answers GetCallerIdentity for unknown keys as arn:aws:sts::123456789012:user/moto,
+    // a user that has no IAM record: ListMFADevices then fails with NoSuchEntity.
+    let sandbox = Sandbox::new(&moto.endpoint(), "", common::sandbox::CREDENTIALS);
+    let out = sandbox.run(
+        &["list", "mfa", "default"],
+        &[("AWS_ENDPOINT_URL_IAM", &moto.endpoint())],
+    );
+    assert_error(&out, "IAM ListMFADevices at");
+    assert!(stderr(&out).contains("NoSuchEntity"), "{}", stderr(&out));
+}
