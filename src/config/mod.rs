@@ -10,6 +10,7 @@ use crate::error::Origin;
 use crate::{EnvMap, Error, Result};
 use duration::{format_go_duration, parse_go_duration};
 use ini::{IniFile, Section};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -61,27 +62,40 @@ fn expand_tilde(value: &str, home: &Path) -> PathBuf {
 pub struct Files {
     pub config: IniFile,
     pub credentials: IniFile,
+    /// Profile name → position of its section in `config`, so every lookup is O(1).
+    profiles: HashMap<String, usize>,
 }
 
 impl Files {
+    pub fn new(config: IniFile, credentials: IniFile) -> Files {
+        let mut profiles = HashMap::new();
+        for (i, section) in config.sections.iter().enumerate() {
+            if let Some(name) = profile_name_of(&section.name) {
+                // `[default]` wins over `[profile default]`; otherwise the first section wins.
+                if section.name == "default" {
+                    profiles.insert(name.to_string(), i);
+                } else {
+                    profiles.entry(name.to_string()).or_insert(i);
+                }
+            }
+        }
+        Files {
+            config,
+            credentials,
+            profiles,
+        }
+    }
+
     pub fn load(paths: &Paths) -> Result<Files> {
-        Ok(Files {
-            config: IniFile::load(&paths.config)?,
-            credentials: IniFile::load(&paths.credentials)?,
-        })
+        Ok(Files::new(
+            IniFile::load(&paths.config)?,
+            IniFile::load(&paths.credentials)?,
+        ))
     }
 
     /// The config section of a profile: `[default]` (or `[profile default]`), else `[profile NAME]`.
     pub fn config_section(&self, name: &str) -> Option<&Section> {
-        if name == "default"
-            && let Some(s) = self.config.section("default")
-        {
-            return Some(s);
-        }
-        self.config
-            .sections
-            .iter()
-            .find(|s| profile_name_of(&s.name) == Some(name))
+        self.profiles.get(name).map(|&i| &self.config.sections[i])
     }
 
     pub fn credentials_section(&self, name: &str) -> Option<&Section> {
@@ -461,6 +475,8 @@ struct Chain {
 
 fn walk_chain(files: &Files, requested: &str) -> Result<Chain> {
     let mut profiles = vec![requested.to_string()];
+    // The same names as `profiles`, for a loop check that stays O(1) on long chains.
+    let mut seen: std::collections::HashSet<String> = profiles.iter().cloned().collect();
     loop {
         let current = profiles.last().expect("chain starts non-empty").clone();
         if files.own(&current, "role_arn").is_none() {
@@ -491,7 +507,7 @@ fn walk_chain(files: &Files, requested: &str) -> Result<Chain> {
                 arn: None,
             });
         }
-        if profiles.contains(&source) {
+        if !seen.insert(source.clone()) {
             profiles.push(source);
             return Err(Error::SourceLoop {
                 profile: requested.to_string(),

@@ -6,10 +6,10 @@ const CONFIG: &str = "/home/u/.aws/config";
 const CREDS: &str = "/home/u/.aws/credentials";
 
 fn files(config: &str, credentials: &str) -> Files {
-    Files {
-        config: ini::parse(Path::new(CONFIG), config.as_bytes()).unwrap(),
-        credentials: ini::parse(Path::new(CREDS), credentials.as_bytes()).unwrap(),
-    }
+    Files::new(
+        ini::parse(Path::new(CONFIG), config.as_bytes()).unwrap(),
+        ini::parse(Path::new(CREDS), credentials.as_bytes()).unwrap(),
+    )
 }
 
 fn env(pairs: &[(&str, &str)]) -> EnvMap {
@@ -717,3 +717,32 @@ fn files_load_from_disk_and_missing_files_are_empty() {
     assert_eq!(f.profile_names(), ["p"]);
     assert!(f.credentials.sections.is_empty());
 }
+
+/// Looking a profile up by scanning every section made `runas list` (and completion, and
+/// doctor) quadratic: 165 s for a 10 MB config; the loop check of a long chain was quadratic
+/// too (31 s here). Both are linear now: about 1 s in a debug build, so the bound, some 25
+/// times that, fails only on a return to quadratic cost.
+#[test]
+fn listing_and_resolving_a_huge_config_is_linear() {
+    let mut config = String::from("[default]\nregion = r\n");
+    for i in 0..60_000 {
+        config.push_str(&format!(
+            "[profile p{i}]\nrole_arn = arn:aws:iam::123456789012:role/r{i}\nsource_profile = p{}\n",
+            i.max(1) - 1
+        ));
+    }
+    let started = std::time::Instant::now();
+    let f = files(&config, KEYS_FOR_P0);
+    let listed = list_profiles(&f);
+    assert_eq!(listed.len(), 60_001);
+    assert_eq!(listed.iter().filter(|p| p.kind == "chain").count(), 59_999);
+    let r = resolve(&f, &no_env(), &Overrides::default(), "p59999").unwrap();
+    assert_eq!(r.roles.len(), 60_000, "a chain through every profile");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+const KEYS_FOR_P0: &str = "[p0]\naws_access_key_id = AKIA0000000000000000\naws_secret_access_key = s\n";

@@ -105,10 +105,10 @@ fn seed(extra_config: &str, credentials: &str) -> Files {
          [profile prod]\nrole_arn = arn:aws:iam::123456789012:role/prod\nsource_profile = default\nexternal_id = ext-1\n\
          [profile ops]\nrole_arn = arn:aws:iam::123456789012:role/ops\nsource_profile = prod\n{extra_config}"
     );
-    Files {
-        config: ini::parse(Path::new("/c"), config.as_bytes()).unwrap(),
-        credentials: ini::parse(Path::new("/k"), credentials.as_bytes()).unwrap(),
-    }
+    Files::new(
+        ini::parse(Path::new("/c"), config.as_bytes()).unwrap(),
+        ini::parse(Path::new("/k"), credentials.as_bytes()).unwrap(),
+    )
 }
 
 const KEYS: &str = "[default]\naws_access_key_id = AKIALONGTERM00000000\naws_secret_access_key = s\n";
