@@ -426,7 +426,7 @@ enum Miss {
     TooLarge,
     Corrupt(#[allow(dead_code, reason = "shown by Debug when a test fails")] String),
     WrongVersion(#[allow(dead_code, reason = "shown by Debug when a test fails")] u64),
-    /// Parsed, but not what runas writes (no expiration, empty keys).
+    /// Parsed, but not what runas writes (no expiration, one past the year 9999, empty keys).
     WrongShape,
     Expired,
     Refused(Refusal),
@@ -495,7 +495,10 @@ fn parse_entry(bytes: &[u8]) -> Result<Entry, Miss> {
     }
     let entry: Entry = serde_json::from_slice(bytes).map_err(|e| Miss::Corrupt(e.to_string()))?;
     let c = &entry.credentials;
-    if c.expiration.is_none() || c.access_key_id.is_empty() || c.secret_access_key.is_empty() {
+    let absurd = c
+        .expiration
+        .is_none_or(|e| e > crate::credentials::LAST_EXPIRATION);
+    if absurd || c.access_key_id.is_empty() || c.secret_access_key.is_empty() {
         return Err(Miss::WrongShape);
     }
     Ok(entry)
@@ -828,6 +831,16 @@ mod tests {
                 ),
             ),
             ("json but not an object", b"[1,2,3]".to_vec()),
+            (
+                "expiration past the year 9999",
+                entry_json(
+                    &Credentials {
+                        expiration: Some(crate::credentials::LAST_EXPIRATION + 1),
+                        ..creds("ASIAOLD", 1)
+                    },
+                    1,
+                ),
+            ),
         ];
         for (what, bytes) in cases {
             let tmp = tempfile::tempdir().unwrap();

@@ -193,9 +193,11 @@ fn check_values(ops: &[Op]) -> Result<()> {
     Ok(())
 }
 
-/// RFC 3339 in UTC with `Z`: what botocore, the JS SDK and starship read.
+/// RFC 3339 in UTC with `Z`: what botocore, the JS SDK and starship read. Times past the year
+/// 9999, which RFC 3339 cannot write, are written as its last second.
 pub fn rfc3339(epoch_secs: u64) -> String {
-    humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(epoch_secs)).to_string()
+    let secs = epoch_secs.min(crate::credentials::LAST_EXPIRATION);
+    humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(secs)).to_string()
 }
 
 #[cfg(test)]

@@ -31,5 +31,34 @@ pub fn process_env() -> EnvMap {
 
 /// A warning for the user, on stderr (never stdout, which is for `eval`).
 pub fn warn(message: impl std::fmt::Display) {
-    eprintln!("runas: warning: {message}");
+    eprintln!("runas: warning: {}", one_line(&message.to_string()));
+}
+
+/// `text` with control characters escaped as Rust writes them (`\n`, `\u{1b}`), so that a
+/// message about a hostile name stays one line and cannot drive the terminal.
+pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn one_line_escapes_control_characters_and_keeps_the_rest() {
+        assert_eq!(one_line("plain ünïcode \"q\""), "plain ünïcode \"q\"");
+        assert_eq!(one_line("de\nfault\r\t\u{1b}[31m"), "de\\nfault\\r\\t\\u{1b}[31m");
+        assert!(!one_line("a\u{85}b\u{0}").chars().any(char::is_control));
+    }
 }

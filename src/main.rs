@@ -22,7 +22,7 @@ fn main() -> ExitCode {
             }
         }
         Err(e) => {
-            eprintln!("runas: {e}");
+            eprintln!("runas: {}", runas::one_line(&e.to_string()));
             ExitCode::from(e.exit_code())
         }
     }

@@ -51,7 +51,16 @@ pub fn run(cli: Cli, env: EnvMap) -> Result<String> {
 fn whoami(args: &WhoamiArgs, env: &EnvMap) -> Result<String> {
     let session = Session::open(&args.creds, env, refresh_window(env)?)?;
     let creds = session.credentials(&args.creds)?;
-    let id = session.sts.get_caller_identity(&creds)?;
+    let id = match session.sts.get_caller_identity(&creds) {
+        // Cached credentials that STS says expired: drop what this profile cached and try once
+        // more, as `env` does when AssumeRole meets the same answer.
+        Err(e) if provider::is_expired_token(&e) && creds.expiration.is_some() => {
+            session.forget();
+            let creds = session.credentials(&args.creds)?;
+            session.sts.get_caller_identity(&creds)?
+        }
+        other => other?,
+    };
     if args.json {
         return Ok(format!(
             "{}\n",
@@ -238,6 +247,13 @@ impl Session {
             sts,
             mfa,
         })
+    }
+
+    /// Drop every cache entry of this profile's chain (best effort, as in the provider).
+    fn forget(&self) {
+        for key in provider::cache_keys(&self.resolved) {
+            let _ = self.cache.remove(&key);
+        }
     }
 
     fn credentials(&self, args: &CredentialArgs) -> Result<Credentials> {

@@ -31,10 +31,15 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
+/// The last second RFC 3339 can write (9999-12-31T23:59:59Z): an expiration past it is not
+/// one STS gave, and runas treats it as a corrupt cache entry.
+pub const LAST_EXPIRATION: u64 = 253_402_300_799;
+
 impl Credentials {
     /// Time left before expiry, measured at `now`; `None` for credentials that do not expire.
     pub fn time_left(&self, now: SystemTime) -> Option<Duration> {
-        let exp = UNIX_EPOCH + Duration::from_secs(self.expiration?);
+        let secs = self.expiration?.min(LAST_EXPIRATION);
+        let exp = UNIX_EPOCH + Duration::from_secs(secs);
         Some(exp.duration_since(now).unwrap_or(Duration::ZERO))
     }
 

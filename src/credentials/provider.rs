@@ -274,7 +274,8 @@ pub fn cache_keys(r: &Resolved) -> Vec<CacheKey> {
     keys
 }
 
-fn is_expired_token(e: &Error) -> bool {
+/// STS's answer to credentials it no longer accepts (expired or revoked, or a skewed clock).
+pub fn is_expired_token(e: &Error) -> bool {
     matches!(e, Error::Sts { code: Some(code), .. } if code == "ExpiredToken")
 }
 
