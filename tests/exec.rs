@@ -52,7 +52,7 @@ impl World {
 
     /// runas with `args`, in the sandbox's clean environment (see `base_env`) plus `vars`.
     fn runas(&self, args: &[&str], vars: &[(&str, &str)]) -> std::process::Output {
-        Command::new(env!("CARGO_BIN_EXE_runas"))
+        let o = Command::new(env!("CARGO_BIN_EXE_runas"))
             .args(args)
             .env_clear()
             .envs(base_env(&self.sandbox))
@@ -60,7 +60,10 @@ impl World {
             .current_dir(self.home())
             .stdin(Stdio::null())
             .output()
-            .expect("run runas")
+            .expect("run runas");
+        let code = common::secrets::mfa_code(args, vars);
+        self.sandbox.check_secrets(&format!("runas {args:?}"), &o, code);
+        o
     }
 
     fn read(&self, name: &str) -> String {

@@ -192,7 +192,7 @@ fn bad_cases() -> Vec<Bad> {
             .says(&["{config}:4: expected key = value or [section], found \"region\"", fix_line]),
         bad("a line with no key")
             .config(format!("{DEFAULT}= us-east-1\n"))
-            .says(&["{config}:4: expected key = value or [section], found \"= us-east-1\"", fix_line]),
+            .says(&["{config}:4: expected key = value or [section], found \"= …\"", fix_line]),
         bad("a header without its ]")
             .config(format!("{DEFAULT}[profile prod\nregion = x\n"))
             .says(&["{config}:4: section header \"[profile prod\" has no closing ]", fix_line]),
@@ -201,7 +201,7 @@ fn bad_cases() -> Vec<Bad> {
             .says(&["{config}:4: empty section name []", fix_line]),
         bad("junk after a header")
             .config(format!("{DEFAULT}[profile prod] role_arn = x\n"))
-            .says(&["{config}:4: unexpected \"role_arn = x\" after the section header", fix_line]),
+            .says(&["{config}:4: unexpected \"role_arn = …\" after the section header", fix_line]),
         bad("a section opened twice")
             .config(format!("{DEFAULT}{PROD}[profile prod]\nregion = eu-west-1\n"))
             .says(&[
@@ -216,11 +216,11 @@ fn bad_cases() -> Vec<Bad> {
             .says(&["{config}:4: region is set again in [default] (first at line 2)", fix_line]),
         bad("keys outside any section")
             .config(format!("region = us-east-1\n{DEFAULT}{PROD}"))
-            .says(&["{config}:1: \"region = us-east-1\" is outside any [section]", fix_line]),
+            .says(&["{config}:1: \"region = …\" is outside any [section]", fix_line]),
         bad("keys outside any section of the credentials file")
             .credentials("aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n[default]\n")
             .says(&[
-                "{credentials}:1: \"aws_access_key_id = AKIAIOSFODNN7EXAMPLE\" is outside any [section]",
+                "{credentials}:1: \"aws_access_key_id = …\" is outside any [section]",
                 fix_line,
             ]),
         // Bytes that are not UTF-8.

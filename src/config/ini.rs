@@ -127,7 +127,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<IniFile> {
             if !(rest.is_empty() || rest.starts_with('#') || rest.starts_with(';')) {
                 return Err(syntax(
                     line_no,
-                    format!("unexpected {rest:?} after the section header"),
+                    format!("unexpected {} after the section header", quote_line(rest)),
                 ));
             }
             let name = trimmed[1..close].trim().to_string();
@@ -151,13 +151,20 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<IniFile> {
         }
 
         let Some(section) = sections.last_mut() else {
-            return Err(syntax(line_no, format!("{trimmed:?} is outside any [section]")));
+            return Err(syntax(
+                line_no,
+                format!("{} is outside any [section]", quote_line(trimmed)),
+            ));
         };
 
         if indented && let Some(last) = section.entries.last_mut() {
             if last.value.is_empty() || !last.sub.is_empty() {
-                let (key, value) = split_key_value(trimmed)
-                    .ok_or_else(|| syntax(line_no, format!("expected key = value, found {trimmed:?}")))?;
+                let (key, value) = split_key_value(trimmed).ok_or_else(|| {
+                    syntax(
+                        line_no,
+                        format!("expected key = value, found {}", quote_line(trimmed)),
+                    )
+                })?;
                 last.sub.push(Entry {
                     key,
                     value,
@@ -175,7 +182,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<IniFile> {
         let (key, value) = split_key_value(trimmed).ok_or_else(|| {
             syntax(
                 line_no,
-                format!("expected key = value or [section], found {trimmed:?}"),
+                format!("expected key = value or [section], found {}", quote_line(trimmed)),
             )
         })?;
         if let Some(previous) = section.entry(&key) {
@@ -199,6 +206,30 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<IniFile> {
         sections,
         index,
     })
+}
+
+/// How an error shows a line it cannot use. A line of a credentials file may hold a secret
+/// (a key pasted without its name, a value after a typo), so only a leading word that looks
+/// like a key name is shown, and never what follows `=`.
+fn quote_line(line: &str) -> String {
+    let key_like = |word: &str| {
+        word.len() <= 32
+            && word.starts_with(|c: char| c.is_ascii_lowercase())
+            && word
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.'))
+    };
+    let unshown = || format!("a line of {} characters", line.chars().count());
+    match line.split_once('=') {
+        Some((key, _)) if key.trim().is_empty() => "\"= …\"".to_string(),
+        Some((key, _)) if key_like(key.trim()) => format!("\"{} = …\"", key.trim()),
+        Some(_) => unshown(),
+        None => match line.split_once(char::is_whitespace) {
+            None if key_like(line) => format!("{line:?}"),
+            Some((word, _)) if key_like(word) => format!("\"{word} …\""),
+            _ => unshown(),
+        },
+    }
 }
 
 /// Split `key = value` (or `key: value`) at the first delimiter; `None` when there is no
@@ -313,7 +344,7 @@ mod tests {
 
     #[test]
     fn keys_outside_any_section_are_an_error() {
-        assert!(err("region = x\n[a]\n").contains(":1: \"region = x\" is outside any [section]"));
+        assert!(err("region = x\n[a]\n").contains(":1: \"region = …\" is outside any [section]"));
     }
 
     #[test]
@@ -375,5 +406,23 @@ mod tests {
         }
         let f = parse_str(&text).unwrap();
         assert_eq!(f.sections.len(), i);
+    }
+
+    #[test]
+    fn errors_never_show_a_value_or_a_word_that_is_not_a_key_name() {
+        let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        for text in [
+            format!("[default]\naws_secret_access_key {secret}\n"),
+            format!("[default]\n{secret}\n"),
+            format!("aws_secret_access_key = {secret}\n[default]\n"),
+            format!("[default] aws_secret_access_key = {secret}\n"),
+            format!("[default]\nx = \n  {secret}\n"),
+            format!("[default]\nAws_Secret {secret}\n"),
+        ] {
+            let e = err(&text);
+            assert!(!e.contains(secret) && !e.contains("wJalr"), "{e}");
+        }
+        assert!(err("[a]\naws_secret_access_key SECRET\n").contains("found \"aws_secret_access_key …\""));
+        assert!(err("[a]\nWJALRXUTNFEMI/K7MDENG\n").contains("found a line of 21 characters"));
     }
 }

@@ -746,3 +746,205 @@ fn listing_and_resolving_a_huge_config_is_linear() {
 }
 
 const KEYS_FOR_P0: &str = "[p0]\naws_access_key_id = AKIA0000000000000000\naws_secret_access_key = s\n";
+
+// ---------------------------------------------------------------------------------------------
+// Fuzzing (issue 7): whatever the files hold, parsing and resolving end in a value or a clean
+// one-line error, never a panic; and what a user writes, with any profile name, reads back.
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    const KEYS: &[&str] = &[
+        "role_arn",
+        "source_profile",
+        "mfa_serial",
+        "region",
+        "external_id",
+        "role_session_name",
+        "session_token_duration",
+        "credentials_duration",
+        "duration_seconds",
+        "endpoint_url",
+        "sts_regional_endpoints",
+        "aws_access_key_id",
+        "aws_secret_access_key",
+        "aws_session_token",
+        "s3",
+    ];
+
+    /// Names from a small pool, so that sections, source_profile values and lookups meet.
+    fn name() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("default".to_string()),
+            "[a-c]",
+            "p[0-3]",
+            "\\PC{1,8}",
+            "[ a-z/.\"'\\\\ü\u{1F600}]{1,6}",
+        ]
+    }
+
+    fn value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            name(),
+            "arn:aws:iam::[0-9]{12}:role/[a-z]{1,5}",
+            "arn:aws:iam::[0-9]{12}:mfa/[a-z]{1,5}",
+            "[0-9]{1,6}(h|m|s|ms|)",
+            "\\PC{0,12}",
+            Just(String::new()),
+        ]
+    }
+
+    fn line() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => name().prop_map(|n| format!("[profile {n}]")),
+            2 => name().prop_map(|n| format!("[{n}]")),
+            8 => (prop::sample::select(KEYS), value()).prop_map(|(k, v)| format!("{k} = {v}")),
+            2 => (prop::sample::select(KEYS), value()).prop_map(|(k, v)| format!("  {k}={v}")),
+            1 => value().prop_map(|v| format!("\t{v}")),
+            1 => "[#;].{0,10}",
+            1 => "\\PC{0,16}",
+            1 => Just(String::new()),
+        ]
+    }
+
+    fn file() -> impl Strategy<Value = Vec<u8>> {
+        (
+            prop::collection::vec(line(), 0..24),
+            any::<bool>(),
+            any::<bool>(),
+            any::<u8>(),
+        )
+            .prop_map(|(lines, crlf, bom, junk)| {
+                let mut bytes = Vec::new();
+                if bom {
+                    bytes.extend_from_slice(b"\xEF\xBB\xBF");
+                }
+                bytes.extend(lines.join(if crlf { "\r\n" } else { "\n" }).into_bytes());
+                // Now and then a byte that is not UTF-8.
+                if junk > 250 {
+                    bytes.insert(bytes.len() / 2, 0xFF);
+                }
+                bytes
+            })
+    }
+
+    /// A well-formed file: unique sections from the name pool, unique keys in each, so that
+    /// resolution (chains, loops, missing sources, bad values) gets most of the cases.
+    fn plausible(config: bool) -> impl Strategy<Value = Vec<u8>> {
+        let section = prop::collection::btree_map(prop::sample::select(KEYS), value(), 0..6);
+        prop::collection::btree_map(name(), section, 0..6).prop_map(move |sections| {
+            let mut text = String::new();
+            for (name, keys) in sections {
+                let header = if config && name != "default" {
+                    format!("[profile {name}]\n")
+                } else {
+                    format!("[{name}]\n")
+                };
+                text.push_str(&header);
+                for (key, value) in keys {
+                    text.push_str(&format!("{key} = {value}\n"));
+                }
+            }
+            text.into_bytes()
+        })
+    }
+
+    fn env_strategy() -> impl Strategy<Value = EnvMap> {
+        prop::collection::vec(
+            (
+                prop::sample::select(
+                    &[
+                        "AWS_REGION",
+                        "AWS_DEFAULT_REGION",
+                        "SESSION_TOKEN_DURATION",
+                        "CREDENTIALS_DURATION",
+                        "MFA_SERIAL",
+                        "EXTERNAL_ID",
+                        "AWS_ROLE_SESSION_NAME",
+                        "USER",
+                        "AWS_ENDPOINT_URL_STS",
+                    ][..],
+                ),
+                value(),
+            ),
+            0..4,
+        )
+        .prop_map(|pairs| pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    }
+
+    fn one_line_error(e: &Error) -> bool {
+        let text = crate::one_line(&e.to_string()).into_owned();
+        !text.is_empty() && !text.contains('\n')
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn any_files_resolve_or_fail_cleanly(
+            config in prop_oneof![1 => file(), 3 => plausible(true)],
+            credentials in prop_oneof![1 => file(), 3 => plausible(false)],
+            env in env_strategy(),
+            asked in prop::collection::vec(name(), 0..3),
+        ) {
+            let parsed = (
+                ini::parse(Path::new(CONFIG), &config),
+                ini::parse(Path::new(CREDS), &credentials),
+            );
+            let (config, credentials) = match parsed {
+                (Ok(c), Ok(k)) => (c, k),
+                (Err(e), _) | (_, Err(e)) => {
+                    prop_assert!(one_line_error(&e), "{e}");
+                    return Ok(());
+                }
+            };
+            let files = Files::new(config, credentials);
+            let _ = list_profiles(&files);
+            let mut names = files.profile_names();
+            names.extend(asked);
+            names.push(ROLE.to_string());
+            for name in names {
+                match resolve(&files, &env, &Overrides::default(), &name) {
+                    Ok(r) => {
+                        // A resolved chain ends at the profile asked for and has no repeats.
+                        let mut seen = std::collections::HashSet::new();
+                        prop_assert!(r.roles.iter().all(|hop| seen.insert(hop.profile.clone())));
+                        let _ = r.keys();
+                    }
+                    Err(e) => prop_assert!(one_line_error(&e), "{e}"),
+                }
+            }
+        }
+
+        /// Role profiles with any name a header can hold read back with their own region and
+        /// role, through a source profile with keys.
+        #[test]
+        fn what_is_written_reads_back(
+            names in prop::collection::btree_set("[^\\[\\]\\s#;][^\\r\\n\\]]{0,10}[^\\[\\]\\s]", 1..6),
+            accounts in prop::collection::vec("[0-9]{12}", 6),
+        ) {
+            let names: Vec<String> = names.into_iter().filter(|n| n != "base").collect();
+            let mut config = String::new();
+            for (i, n) in names.iter().enumerate() {
+                config.push_str(&format!(
+                    "[profile {n}]\nrole_arn = arn:aws:iam::{}:role/r{i}\nsource_profile = base\nregion = r{i}\n\n",
+                    accounts[i]
+                ));
+            }
+            let files = files(
+                &config,
+                "[base]\naws_access_key_id = AKIAAAAAAAAAAAAAAAAA\naws_secret_access_key = s\n",
+            );
+            for (i, n) in names.iter().enumerate() {
+                let r = resolve(&files, &no_env(), &Overrides::default(), n).unwrap();
+                prop_assert_eq!(r.region.unwrap().value, format!("r{i}"));
+                prop_assert_eq!(
+                    &r.roles.last().unwrap().role_arn.value,
+                    &format!("arn:aws:iam::{}:role/r{i}", accounts[i])
+                );
+                prop_assert_eq!(&r.base, "base");
+            }
+        }
+    }
+}

@@ -8,6 +8,7 @@
 pub mod moto;
 pub mod pty;
 pub mod sandbox;
+pub mod secrets;
 pub mod stub;
 
 use std::path::PathBuf;

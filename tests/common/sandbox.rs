@@ -87,13 +87,31 @@ impl Sandbox {
     }
 
     /// Run runas with `args` and extra variables; no stdin, so no terminal prompt can hang.
+    /// Every run is checked for secrets on stderr (see `secrets`).
     pub fn run(&self, args: &[&str], vars: &[(&str, &str)]) -> Output {
-        self.command()
+        let o = self
+            .command()
             .args(args)
             .envs(vars.iter().copied())
             .stdin(std::process::Stdio::null())
             .output()
-            .unwrap()
+            .unwrap();
+        self.check_secrets(
+            &format!("runas {args:?}"),
+            &o,
+            super::secrets::mfa_code(args, vars),
+        );
+        o
+    }
+
+    /// Panics when `o`'s stderr holds a secret: a known one, one in its stdout or in the
+    /// cache, or the MFA `code`.
+    pub fn check_secrets(&self, what: &str, o: &Output, code: Option<String>) {
+        let mut secrets = super::secrets::secrets_in(&String::from_utf8_lossy(&o.stdout));
+        secrets.extend(super::secrets::secrets_in_cache(&self.cache_dir()));
+        secrets.extend(super::secrets::secrets_in_aws_file(&self.credentials_path()));
+        secrets.extend(super::secrets::secrets_in_aws_file(&self.config_path()));
+        super::secrets::assert_no_secrets(what, &o.stderr, &secrets, code.as_deref());
     }
 }
 
