@@ -117,6 +117,19 @@ fn the_bash_script_passes_shellcheck() {
     }
 }
 
+/// scripts/test, scripts/demo, scripts/bench and .ci/run are what a fresh machine runs first.
+#[test]
+fn the_project_scripts_pass_shellcheck() {
+    if Command::new("shellcheck").arg("--version").output().is_err() {
+        eprintln!("shellcheck is not installed: skipped");
+        return;
+    }
+    for script in ["scripts/test", "scripts/demo", "scripts/bench", ".ci/run"] {
+        let out = Command::new("shellcheck").arg(repo(script)).output().unwrap();
+        check(&format!("shellcheck {script}"), &out);
+    }
+}
+
 #[test]
 fn the_powershell_script_parses_without_an_error_node() {
     let sb = sandbox();
