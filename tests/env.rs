@@ -8,14 +8,14 @@
 
 mod common;
 
-use common::moto::Moto;
+use common::moto::{Moto, shared as moto};
 use common::sandbox::{CONFIG, CREDENTIALS, Sandbox, assert_error, stderr, stdout};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::sync::Arc;
 use std::time::UNIX_EPOCH;
 
 /// How a shell evaluates runas output and prints a variable.
@@ -84,19 +84,6 @@ const SHELL_OWN: [&str; 4] = ["_", "SHLVL", "PWD", "OLDPWD"];
 /// share prod's cache entry (the key is made of the source, the role and the durations, not the
 /// profile name) and only the first call of a test reaches moto.
 const PROD_ROLE: &str = "role_arn = arn:aws:iam::123456789012:role/prod\nsource_profile = default\n";
-
-/// One moto for the tests of this file that run at the same time: the first starts it, and it
-/// stops (on drop) when the last test using it ends, so no server outlives the test binary.
-fn moto() -> Arc<Moto> {
-    static SHARED: Mutex<Weak<Moto>> = Mutex::new(Weak::new());
-    let mut shared = SHARED.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(moto) = shared.upgrade() {
-        return moto;
-    }
-    let moto = Arc::new(Moto::start());
-    *shared = Arc::downgrade(&moto);
-    moto
-}
 
 /// A sandboxed user (config, credentials, cache) talking to moto, and the shells run for it.
 struct World {

@@ -5,26 +5,13 @@
 
 mod common;
 
-use common::moto::Moto;
+use common::moto::{Moto, shared as moto};
 use common::sandbox::{CONFIG, CREDENTIALS, Sandbox, assert_error, stderr, stdout};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// One moto for the tests of this file that run at the same time: the first starts it, and it
-/// stops (on drop) when the last test using it ends, so no server outlives the test binary.
-fn moto() -> Arc<Moto> {
-    static SHARED: Mutex<Weak<Moto>> = Mutex::new(Weak::new());
-    let mut shared = SHARED.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(moto) = shared.upgrade() {
-        return moto;
-    }
-    let moto = Arc::new(Moto::start());
-    *shared = Arc::downgrade(&moto);
-    moto
-}
 
 /// A sandboxed user talking to moto, with prod's credentials in the cache.
 struct World {

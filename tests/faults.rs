@@ -9,7 +9,7 @@
 mod common;
 
 use common::dead_endpoint;
-use common::moto::Moto;
+use common::moto::{Moto, shared as moto};
 use common::sandbox::{CONFIG, CREDENTIALS, Sandbox, stderr, stdout};
 use common::stub::{Answer, Silent, Stub};
 use runas::EnvMap;
@@ -20,7 +20,6 @@ use std::fs::{self, File, TryLockError};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::{Duration, Instant, SystemTime};
 
 const CODE: &str = "123456";
@@ -36,40 +35,12 @@ const TEMP_CREDENTIALS: &str = "[src]\naws_access_key_id = ASIATEMPSOURCEKEY000\
      aws_secret_access_key = tempSourceSecretKeyForTheFaultsTests0000\n\
      aws_session_token = TempSourceSessionTokenForTheFaultsTests\n";
 
-/// One moto for the tests of this file that run at the same time (see tests/env.rs).
-fn moto() -> Arc<Moto> {
-    static SHARED: Mutex<Weak<Moto>> = Mutex::new(Weak::new());
-    let mut shared = SHARED.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(moto) = shared.upgrade() {
-        return moto;
-    }
-    let moto = Arc::new(Moto::start());
-    *shared = Arc::downgrade(&moto);
-    moto
-}
-
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-/// A successful GetSessionToken answer, as STS sends it.
+/// A successful GetSessionToken answer, valid for the 12 hours STS gives by default.
 fn session_token_ok(access_key_id: &str, token: &str) -> Answer {
-    let body = format!(
-        r#"<GetSessionTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-  <GetSessionTokenResult>
-    <Credentials>
-      <AccessKeyId>{access_key_id}</AccessKeyId>
-      <SecretAccessKey>stubSessionSecretAccessKeyStubSession00</SecretAccessKey>
-      <SessionToken>{token}</SessionToken>
-      <Expiration>{}</Expiration>
-    </Credentials>
-  </GetSessionTokenResult>
-  <ResponseMetadata>
-    <RequestId>58c5dbae-abef-11e0-8cfe-09039844ac7d</RequestId>
-  </ResponseMetadata>
-</GetSessionTokenResponse>"#,
-        sts_time(Duration::from_secs(12 * 3600))
-    );
-    Answer { status: 200, body }
+    Answer::session_token_ok(access_key_id, token, &sts_time(Duration::from_secs(12 * 3600)))
 }
 
 fn role_ok(access_key_id: &str) -> Answer {

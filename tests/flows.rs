@@ -1033,26 +1033,6 @@ fn a_cache_file_others_can_write_is_refused_with_a_warning_and_replaced() {
     }
 }
 
-/// A successful GetSessionToken answer, as STS sends it.
-fn session_token_ok(access_key_id: &str, token: &str, expiration: &str) -> Answer {
-    let body = format!(
-        r#"<GetSessionTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-  <GetSessionTokenResult>
-    <Credentials>
-      <AccessKeyId>{access_key_id}</AccessKeyId>
-      <SecretAccessKey>stubSessionSecretAccessKeyStubSession00</SecretAccessKey>
-      <SessionToken>{token}</SessionToken>
-      <Expiration>{expiration}</Expiration>
-    </Credentials>
-  </GetSessionTokenResult>
-  <ResponseMetadata>
-    <RequestId>58c5dbae-abef-11e0-8cfe-09039844ac7d</RequestId>
-  </ResponseMetadata>
-</GetSessionTokenResponse>"#
-    );
-    Answer { status: 200, body }
-}
-
 /// `lifetime` from now in the ISO 8601 form STS answers.
 fn sts_time(lifetime: Duration) -> String {
     humantime::format_rfc3339_seconds(SystemTime::now() + lifetime).to_string()
@@ -1065,7 +1045,7 @@ fn stub_calls(stub: &Stub) -> Vec<Request> {
 #[test]
 fn expired_token_on_a_cached_session_drops_it_and_retries_once() {
     let stub = Stub::start(vec![
-        session_token_ok(
+        Answer::session_token_ok(
             "ASIASTUBSESSIONONE00",
             "StubSessionTokenOne",
             &sts_time(hours(12)),
@@ -1077,7 +1057,7 @@ fn expired_token_on_a_cached_session_drops_it_and_retries_once() {
             "ExpiredToken",
             "The security token included in the request is expired",
         ),
-        session_token_ok(
+        Answer::session_token_ok(
             "ASIASTUBSESSIONTWO00",
             "StubSessionTokenTwo",
             &sts_time(hours(12)),
@@ -1122,7 +1102,7 @@ fn expired_token_on_a_cached_session_drops_it_and_retries_once() {
 #[test]
 fn expired_token_again_after_the_retry_is_reported() {
     let stub = Stub::start(vec![
-        session_token_ok(
+        Answer::session_token_ok(
             "ASIASTUBSESSIONONE00",
             "StubSessionTokenOne",
             &sts_time(hours(12)),
@@ -1133,7 +1113,7 @@ fn expired_token_again_after_the_retry_is_reported() {
             "ExpiredToken",
             "The security token included in the request is expired",
         ),
-        session_token_ok(
+        Answer::session_token_ok(
             "ASIASTUBSESSIONTWO00",
             "StubSessionTokenTwo",
             &sts_time(hours(12)),
@@ -1160,7 +1140,7 @@ fn expired_token_again_after_the_retry_is_reported() {
 /// A stub that gives a session, then refuses the role with AccessDenied.
 fn access_denied_stub() -> Stub {
     Stub::start(vec![
-        session_token_ok(
+        Answer::session_token_ok(
             "ASIASTUBSESSIONONE00",
             "StubSessionTokenOne",
             &sts_time(hours(12)),

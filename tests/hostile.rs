@@ -6,13 +6,12 @@
 
 mod common;
 
-use common::moto::Moto;
+use common::moto::shared as moto;
 use common::sandbox::{CONFIG, CREDENTIALS, Sandbox, stderr, stdout};
 use common::stub::{Answer, Stub};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::{Duration, Instant};
 
 /// The code every run that needs one is given; moto does not check it.
@@ -26,18 +25,6 @@ const PROD: &str =
 /// second"; this is a debug build on a busy shared machine, so it is a sanity bound (a
 /// quadratic lookup takes minutes here), not a benchmark.
 const BIG_FILE_BOUND: Duration = Duration::from_secs(3);
-
-/// One moto for the tests of this file that run at the same time (see tests/env.rs).
-fn moto() -> Arc<Moto> {
-    static SHARED: Mutex<Weak<Moto>> = Mutex::new(Weak::new());
-    let mut shared = SHARED.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(moto) = shared.upgrade() {
-        return moto;
-    }
-    let moto = Arc::new(Moto::start());
-    *shared = Arc::downgrade(&moto);
-    moto
-}
 
 /// A stand-in for STS that no bad input may reach: it counts requests, and its answer says
 /// so should one get through.

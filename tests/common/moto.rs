@@ -8,12 +8,26 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::{Duration, Instant};
 
 /// How long moto may take to answer after it is started (it usually takes 0.4 s).
 const START_TIMEOUT: Duration = Duration::from_secs(15);
 /// Ports tried when another process takes the chosen one between its probe and moto's bind.
 const START_TRIES: usize = 5;
+
+/// One moto for the tests of a test binary that run at the same time: the first starts it,
+/// and it stops (on drop) when the last test using it ends, so no server outlives the binary.
+pub fn shared() -> Arc<Moto> {
+    static SHARED: Mutex<Weak<Moto>> = Mutex::new(Weak::new());
+    let mut shared = SHARED.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(moto) = shared.upgrade() {
+        return moto;
+    }
+    let moto = Arc::new(Moto::start());
+    *shared = Arc::downgrade(&moto);
+    moto
+}
 
 pub struct Moto {
     child: Child,

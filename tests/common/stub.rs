@@ -30,6 +30,26 @@ impl Answer {
         Answer { status, body }
     }
 
+    /// A successful GetSessionToken answer with these keys, expiring at `expiration` (ISO 8601).
+    pub fn session_token_ok(access_key_id: &str, token: &str, expiration: &str) -> Answer {
+        let body = format!(
+            r#"<GetSessionTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <GetSessionTokenResult>
+    <Credentials>
+      <AccessKeyId>{access_key_id}</AccessKeyId>
+      <SecretAccessKey>stubSessionSecretAccessKeyStubSession00</SecretAccessKey>
+      <SessionToken>{token}</SessionToken>
+      <Expiration>{expiration}</Expiration>
+    </Credentials>
+  </GetSessionTokenResult>
+  <ResponseMetadata>
+    <RequestId>58c5dbae-abef-11e0-8cfe-09039844ac7d</RequestId>
+  </ResponseMetadata>
+</GetSessionTokenResponse>"#
+        );
+        Answer { status: 200, body }
+    }
+
     /// A successful AssumeRole answer with these keys, expiring at `expiration` (ISO 8601).
     pub fn assume_role_ok(access_key_id: &str, arn: &str, expiration: &str) -> Answer {
         let body = format!(
