@@ -131,12 +131,15 @@ end
 # succeeded, else prints one line and leaves the shell as it was.
 function _runas_refresh
     set -g _runas_tried $AWSRUNAS_EXPIRES
+    # runas gets the window plus a minute: the shell's clock and runas's may differ by a
+    # second, and cached credentials runas still found valid would come back unchanged and
+    # never be tried again for this expiry.
     set -l out
     set -l err
     # stdout (to source) and stderr (for the message) of one run, kept apart: `2>|` pipes
     # only stderr into `read`, which sets this function's $err (fish runs a command
     # substitution in this process). stdout comes back split into lines: joined again below.
-    set out (RUNAS_MIN_TTL={$_runas_window}s $_runas_bin env --no-prompt --shell fish -- $AWSRUNAS_PROFILE 2>| read -z err)
+    set out (RUNAS_MIN_TTL=(math $_runas_window + 60)s $_runas_bin env --no-prompt --shell fish -- $AWSRUNAS_PROFILE 2>| read -z err)
     set -l st $pipestatus[1]
     if test "$st" = 0
         string join \n -- $out | source

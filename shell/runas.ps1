@@ -86,7 +86,10 @@ function global:_runas_hook {
     $global:_runas_tried = $Env:AWSRUNAS_EXPIRES
     $profileName = $Env:AWSRUNAS_PROFILE
     $savedTtl = $Env:RUNAS_MIN_TTL
-    $Env:RUNAS_MIN_TTL = "$($global:_runas_window)s"
+    # runas gets the window plus a minute: the shell's clock and runas's may differ by a
+    # second, and cached credentials runas still found valid would come back unchanged and
+    # never be tried again for this expiry.
+    $Env:RUNAS_MIN_TTL = "$($global:_runas_window + 60)s"
     try {
         # stderr comes back as ErrorRecord objects: apart from stdout, for the message.
         $all = & $global:_runas_bin env --no-prompt --shell pwsh -- $profileName 2>&1

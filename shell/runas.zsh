@@ -121,6 +121,9 @@ function _runas_refresh {
     emulate -L zsh
     local _runas_out= _runas_err= _runas_status= _runas_text
     typeset -g _runas_tried=$AWSRUNAS_EXPIRES
+    # runas gets the window plus a minute: the shell's clock and runas's may differ by a
+    # second, and cached credentials runas still found valid would come back unchanged and
+    # never be tried again for this expiry.
     # stdout (to evaluate), stderr (for the message) and the status of one run, kept apart
     # without a temporary file: the process substitution writes stderr, then NUL-separated
     # the status and stdout. A process starts here only because a refresh is due.
@@ -130,7 +133,7 @@ function _runas_refresh {
         IFS= read -r -d '' _runas_out
     } < <(
         {
-            if _runas_out=$(RUNAS_MIN_TTL=${_runas_window}s "$_runas_bin" env --no-prompt --shell zsh \
+            if _runas_out=$(RUNAS_MIN_TTL=$(( _runas_window + 60 ))s "$_runas_bin" env --no-prompt --shell zsh \
                 -- "$AWSRUNAS_PROFILE"); then
                 _runas_status=0
             else

@@ -1400,6 +1400,15 @@ fn the_mfa_prompt_is_on_the_terminal_and_stdout_holds_only_the_exports() {
     let prompt = format!("MFA code for {MFA_SERIAL}:");
     wait_for("the MFA prompt", || tmux.screen().contains(&prompt));
     assert!(!status.exists(), "runas waits for the code");
+    // rpassword writes the prompt, then turns echo off: keys sent in between would be echoed
+    // (the one failure this test had, under load). A person cannot type that fast; the test
+    // waits for the terminal to stop echoing, as a person's first key always does.
+    let tty = stdout(&tmux.command(&["display-message", "-p", "#{pane_tty}"]));
+    let tty = tty.trim().to_string();
+    wait_for("the terminal to stop echoing", || {
+        let o = Command::new("stty").args(["-F", &tty, "-a"]).output().unwrap();
+        stdout(&o).split_whitespace().any(|flag| flag == "-echo")
+    });
     assert!(tmux.command(&["send-keys", "-l", CODE]).status.success());
     assert!(tmux.command(&["send-keys", "Enter"]).status.success());
     wait_for("runas to finish", || status.exists());

@@ -358,6 +358,63 @@ fn fish_refreshes_credentials_near_expiry_at_the_next_prompt() {
     refreshes_credentials_near_expiry_at_the_next_prompt(&FISH);
 }
 
+/// A shell clock a little ahead of runas's (fish's is read from the uptime, to the second):
+/// the hook finds the credentials due while runas, with the same window, still finds them
+/// valid. Found as a flaky test: runas handed back the same credentials, the hook marked that
+/// expiry as tried and never refreshed it again. The hook now gives runas a wider window.
+/// Here the shell's clock is put 30 s ahead by redefining its time function.
+fn a_shell_clock_ahead_of_runas_still_refreshes(shell: &'static Shell) {
+    let moto = Moto::start();
+    let sb = sandbox(&moto);
+    let s = Session::start(
+        shell,
+        &sb,
+        &(shell.init)(),
+        &[("RUNAS_MIN_TTL", "880s"), ("CREDENTIALS_DURATION", "15m")],
+    );
+    let ahead = match shell.name {
+        "fish" => "function _runas_time_left; math $AWSRUNAS_EXPIRES - (_runas_now) - 30; end",
+        _ => "function _runas_time_left { _runas_left=$((AWSRUNAS_EXPIRES - EPOCHSECONDS - 30)); }",
+    };
+    let keep = match shell.name {
+        "fish" => "; set -g k0 $AWS_ACCESS_KEY_ID",
+        _ => "; k0=$AWS_ACCESS_KEY_ID",
+    };
+    assert_eq!(s.run(&format!("runas use prod -o 123456{keep}")), "0");
+    assert_eq!(s.run(ahead), "0");
+    let key = s.get("k0");
+    let start = Instant::now();
+    while s.get("AWS_ACCESS_KEY_ID") == key {
+        assert!(
+            start.elapsed() < DEADLINE,
+            "no refresh within {DEADLINE:?}:\n{}",
+            s.term.screen()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+        s.enter();
+    }
+    assert!(
+        !s.term.screen().contains("was not refreshed"),
+        "{}",
+        s.term.screen()
+    );
+}
+
+#[test]
+fn bash_a_shell_clock_ahead_of_runas_still_refreshes() {
+    a_shell_clock_ahead_of_runas_still_refreshes(&BASH);
+}
+
+#[test]
+fn zsh_a_shell_clock_ahead_of_runas_still_refreshes() {
+    a_shell_clock_ahead_of_runas_still_refreshes(&ZSH);
+}
+
+#[test]
+fn fish_a_shell_clock_ahead_of_runas_still_refreshes() {
+    a_shell_clock_ahead_of_runas_still_refreshes(&FISH);
+}
+
 /// With the cache cleared, a refresh needs an MFA code: one line says so and what to type,
 /// once for that expiry however many prompts follow, and the shell keeps its credentials.
 fn a_refresh_that_needs_mfa_says_so_once_and_changes_nothing(shell: &'static Shell) {
