@@ -296,27 +296,38 @@ fn fish_keeps_the_fish_prompt_handlers_and_the_status() {
     );
 }
 
-/// Credentials of 900 s with a window of 899 s are due a second after the switch: the next
-/// prompt after that gets new ones from STS (the cached session token: no MFA code).
-fn refreshes_credentials_near_expiry_at_the_next_prompt(shell: &'static Shell) {
-    let moto = Moto::start();
-    let sb = sandbox(&moto);
-    let s = Session::start(
+/// A hooked shell whose role credentials last 15 minutes, with the refresh window `window`
+/// (899s: due a second after the switch).
+fn short_lived(shell: &'static Shell, sb: &Sandbox, window: &str) -> Session {
+    Session::start(
         shell,
-        &sb,
+        sb,
         &(shell.init)(),
-        &[("RUNAS_MIN_TTL", "899s"), ("CREDENTIALS_DURATION", "15m")],
-    );
-    // The switch's own credentials, kept on the same command line: a prompt (and so a refresh)
-    // may come a second later, under load, before the test reads them.
-    let keep = match shell.name {
+        &[("RUNAS_MIN_TTL", window), ("CREDENTIALS_DURATION", "15m")],
+    )
+}
+
+/// `runas use prod` with a code; returns the key and expiry the switch itself set, kept on the
+/// same command line: a prompt (and so a refresh) may come a second later, under load, before
+/// the test reads them.
+fn use_prod(s: &Session) -> (String, String) {
+    let keep = match s.shell.name {
         "fish" => "; set -g k0 $AWS_ACCESS_KEY_ID; set -g e0 $AWSRUNAS_EXPIRES",
         _ => "; k0=$AWS_ACCESS_KEY_ID e0=$AWSRUNAS_EXPIRES",
     };
     assert_eq!(s.run(&format!("runas use prod -o 123456{keep}")), "0");
     let key = s.get("k0");
-    let expires = s.get("e0");
     assert!(key.starts_with("ASIA"), "{key}");
+    (key, s.get("e0"))
+}
+
+/// Credentials of 900 s with a window of 899 s are due a second after the switch: the next
+/// prompt after that gets new ones from STS (the cached session token: no MFA code).
+fn refreshes_credentials_near_expiry_at_the_next_prompt(shell: &'static Shell) {
+    let moto = Moto::start();
+    let sb = sandbox(&moto);
+    let s = short_lived(shell, &sb, "899s");
+    let (key, expires) = use_prod(&s);
     let start = Instant::now();
     loop {
         s.enter();
@@ -366,23 +377,13 @@ fn fish_refreshes_credentials_near_expiry_at_the_next_prompt() {
 fn a_shell_clock_ahead_of_runas_still_refreshes(shell: &'static Shell) {
     let moto = Moto::start();
     let sb = sandbox(&moto);
-    let s = Session::start(
-        shell,
-        &sb,
-        &(shell.init)(),
-        &[("RUNAS_MIN_TTL", "880s"), ("CREDENTIALS_DURATION", "15m")],
-    );
+    let s = short_lived(shell, &sb, "880s");
     let ahead = match shell.name {
         "fish" => "function _runas_time_left; math $AWSRUNAS_EXPIRES - (_runas_now) - 30; end",
         _ => "function _runas_time_left { _runas_left=$((AWSRUNAS_EXPIRES - EPOCHSECONDS - 30)); }",
     };
-    let keep = match shell.name {
-        "fish" => "; set -g k0 $AWS_ACCESS_KEY_ID",
-        _ => "; k0=$AWS_ACCESS_KEY_ID",
-    };
-    assert_eq!(s.run(&format!("runas use prod -o 123456{keep}")), "0");
+    let (key, _) = use_prod(&s);
     assert_eq!(s.run(ahead), "0");
-    let key = s.get("k0");
     let start = Instant::now();
     while s.get("AWS_ACCESS_KEY_ID") == key {
         assert!(
@@ -420,13 +421,8 @@ fn fish_a_shell_clock_ahead_of_runas_still_refreshes() {
 fn a_refresh_that_needs_mfa_says_so_once_and_changes_nothing(shell: &'static Shell) {
     let moto = Moto::start();
     let sb = sandbox(&moto);
-    let s = Session::start(
-        shell,
-        &sb,
-        &(shell.init)(),
-        &[("RUNAS_MIN_TTL", "899s"), ("CREDENTIALS_DURATION", "15m")],
-    );
-    assert_eq!(s.run("runas use prod -o 123456"), "0");
+    let s = short_lived(shell, &sb, "899s");
+    use_prod(&s);
     assert_eq!(s.run("runas cache clear"), "0");
     let key = s.get("AWS_ACCESS_KEY_ID");
     let expires = s.get("AWSRUNAS_EXPIRES");
