@@ -55,7 +55,7 @@ fn whoami(args: &WhoamiArgs, env: &EnvMap) -> Result<String> {
         // Cached credentials that STS says expired: drop what this profile cached and try once
         // more, as `env` does when AssumeRole meets the same answer.
         Err(e) if provider::is_expired_token(&e) && creds.expiration.is_some() => {
-            session.forget();
+            provider::forget(&session.cache, &session.resolved);
             let creds = session.credentials(&args.creds)?;
             session.sts.get_caller_identity(&creds)?
         }
@@ -247,13 +247,6 @@ impl Session {
             sts,
             mfa,
         })
-    }
-
-    /// Drop every cache entry of this profile's chain (best effort, as in the provider).
-    fn forget(&self) {
-        for key in provider::cache_keys(&self.resolved) {
-            let _ = self.cache.remove(&key);
-        }
     }
 
     fn credentials(&self, args: &CredentialArgs) -> Result<Credentials> {

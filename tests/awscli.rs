@@ -6,8 +6,7 @@
 mod common;
 
 use common::moto::{Moto, shared as moto};
-use common::sandbox::{CONFIG, CREDENTIALS, Sandbox, aws_cli, stderr, stdout};
-use std::collections::BTreeMap;
+use common::sandbox::{CONFIG, CREDENTIALS, Sandbox, aws_cli, parse_env0, stderr, stdout};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
@@ -64,19 +63,6 @@ fn caller_arn(o: &Output) -> String {
 }
 
 const CALLER_IDENTITY: [&str; 4] = ["sts", "get-caller-identity", "--output", "json"];
-
-/// The environment in `env -0` output, by name.
-fn parse_env0(bytes: &[u8]) -> BTreeMap<String, String> {
-    bytes
-        .split(|b| *b == 0)
-        .filter(|entry| !entry.is_empty())
-        .map(|entry| {
-            let entry = std::str::from_utf8(entry).expect("UTF-8 environment");
-            let (name, value) = entry.split_once('=').expect("NAME=value");
-            (name.to_string(), value.to_string())
-        })
-        .collect()
-}
 
 /// `runas env --shell sh prod` evaluated in dash (strict), started with `vars`: the
 /// variables runas manages, as a child of that shell gets them.

@@ -9,7 +9,7 @@
 mod common;
 
 use common::moto::{Moto, shared as moto};
-use common::sandbox::{CONFIG, CREDENTIALS, Sandbox, assert_error, stderr, stdout};
+use common::sandbox::{CONFIG, CREDENTIALS, Sandbox, assert_error, parse_env0, stderr, stdout};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
@@ -148,7 +148,7 @@ impl World {
             .args(shell.args)
             .arg(&script_path)
             .env_clear()
-            .envs(base_env(&self.sandbox))
+            .envs(self.sandbox.shell_env())
             .envs(vars.iter().copied())
             .current_dir(self.home())
             .stdin(Stdio::null())
@@ -187,34 +187,6 @@ impl World {
     }
 }
 
-/// What every shell gets: the sandbox's runas environment, with the binary under test first
-/// on PATH so scripts say `runas` as users do.
-fn base_env(sandbox: &Sandbox) -> Vec<(&'static str, std::ffi::OsString)> {
-    let bin_dir = Path::new(env!("CARGO_BIN_EXE_runas"))
-        .parent()
-        .expect("the binary's folder");
-    let path = std::env::join_paths(
-        std::iter::once(bin_dir.to_path_buf()).chain(std::env::split_paths(
-            &std::env::var_os("PATH").unwrap_or_default(),
-        )),
-    )
-    .expect("PATH");
-    vec![
-        ("HOME", sandbox.home().into()),
-        ("PATH", path),
-        // The role session name comes from the user name, but fish 3.6 resets USER to the
-        // passwd entry's: the explicit name keeps the cache key (and so the credentials) the
-        // same in every shell. LOGNAME is given, or zsh adds it.
-        ("USER", "alice".into()),
-        ("LOGNAME", "alice".into()),
-        ("AWS_ROLE_SESSION_NAME", "alice".into()),
-        ("LC_ALL", "C.UTF-8".into()),
-        ("RUNAS_CACHE_DIR", sandbox.cache_dir().into()),
-        ("AWS_EC2_METADATA_DISABLED", "true".into()),
-        ("AWS_ENDPOINT_URL_STS", sandbox.endpoint.clone().into()),
-    ]
-}
-
 /// `/usr/bin/PROGRAM`, or a failure that names the package to install: a missing shell is a
 /// broken test machine, not a reason to skip.
 fn require(shell: &Shell) -> PathBuf {
@@ -226,19 +198,6 @@ fn require(shell: &Shell) -> PathBuf {
         shell.package
     );
     path
-}
-
-/// The environment in `env -0` output, by name.
-fn parse_env0(bytes: &[u8]) -> BTreeMap<String, String> {
-    bytes
-        .split(|b| *b == 0)
-        .filter(|entry| !entry.is_empty())
-        .map(|entry| {
-            let entry = std::str::from_utf8(entry).expect("UTF-8 environment");
-            let (name, value) = entry.split_once('=').expect("NAME=value");
-            (name.to_string(), value.to_string())
-        })
-        .collect()
 }
 
 /// `env` without the variables the shell keeps for itself.
@@ -833,7 +792,7 @@ fn run_pwsh_where_installed(world: &World, names: &[String]) {
         .args(["-NoLogo", "-NoProfile", "-NonInteractive", "-File"])
         .arg(&script_path)
         .env_clear()
-        .envs(base_env(&world.sandbox))
+        .envs(world.sandbox.shell_env())
         .envs(
             names
                 .iter()

@@ -6,7 +6,7 @@
 mod common;
 
 use common::moto::{Moto, shared as moto};
-use common::sandbox::{CONFIG, CREDENTIALS, Sandbox, assert_error, stderr, stdout};
+use common::sandbox::{CONFIG, CREDENTIALS, Sandbox, assert_error, parse_env0, stderr, stdout};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
@@ -37,12 +37,12 @@ impl World {
         self.sandbox.home()
     }
 
-    /// runas with `args`, in the sandbox's clean environment (see `base_env`) plus `vars`.
+    /// runas with `args`, in the sandbox's clean environment (see `Sandbox::shell_env`) plus `vars`.
     fn runas(&self, args: &[&str], vars: &[(&str, &str)]) -> std::process::Output {
         let o = Command::new(env!("CARGO_BIN_EXE_runas"))
             .args(args)
             .env_clear()
-            .envs(base_env(&self.sandbox))
+            .envs(self.sandbox.shell_env())
             .envs(vars.iter().copied())
             .current_dir(self.home())
             .stdin(Stdio::null())
@@ -57,46 +57,6 @@ impl World {
         let path = self.home().join(name);
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     }
-}
-
-/// The environment every process of these tests starts from: the sandbox's, with the binary
-/// under test first on PATH so shell scripts say `runas` as users do.
-fn base_env(sandbox: &Sandbox) -> Vec<(&'static str, std::ffi::OsString)> {
-    let bin_dir = Path::new(env!("CARGO_BIN_EXE_runas"))
-        .parent()
-        .expect("the binary's folder");
-    let path = std::env::join_paths(
-        std::iter::once(bin_dir.to_path_buf()).chain(std::env::split_paths(
-            &std::env::var_os("PATH").unwrap_or_default(),
-        )),
-    )
-    .expect("PATH");
-    vec![
-        ("HOME", sandbox.home().into()),
-        ("PATH", path),
-        ("USER", "alice".into()),
-        ("LOGNAME", "alice".into()),
-        // fish 3.6 resets USER to the passwd name; the explicit session name keeps the cache
-        // key, and so the credentials, the same in every shell.
-        ("AWS_ROLE_SESSION_NAME", "alice".into()),
-        ("LC_ALL", "C.UTF-8".into()),
-        ("RUNAS_CACHE_DIR", sandbox.cache_dir().into()),
-        ("AWS_EC2_METADATA_DISABLED", "true".into()),
-        ("AWS_ENDPOINT_URL_STS", sandbox.endpoint.clone().into()),
-    ]
-}
-
-/// The environment in `env -0` output, by name.
-fn parse_env0(bytes: &[u8]) -> BTreeMap<String, String> {
-    bytes
-        .split(|b| *b == 0)
-        .filter(|entry| !entry.is_empty())
-        .map(|entry| {
-            let entry = std::str::from_utf8(entry).expect("UTF-8 environment");
-            let (name, value) = entry.split_once('=').expect("NAME=value");
-            (name.to_string(), value.to_string())
-        })
-        .collect()
 }
 
 fn without(env: &BTreeMap<String, String>, names: &[&str]) -> BTreeMap<String, String> {
@@ -199,7 +159,7 @@ fn exec_gives_the_environment_that_eval_of_env_gives_in_every_shell() {
             .args(shell.args)
             .arg(&script_path)
             .env_clear()
-            .envs(base_env(&world.sandbox))
+            .envs(world.sandbox.shell_env())
             .envs(ORIGINAL.iter().copied())
             .current_dir(world.home())
             .stdin(Stdio::null())
@@ -320,7 +280,7 @@ fn sigterm_sent_to_runas_reaches_the_command() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_runas"))
         .args(["exec", "prod", "--", "sh", "-c", script])
         .env_clear()
-        .envs(base_env(&world.sandbox))
+        .envs(world.sandbox.shell_env())
         .current_dir(world.home())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -413,7 +373,7 @@ fn exec_without_a_profile_in_a_switched_shell_uses_the_profile_switched_to() {
     let o = Command::new("/usr/bin/bash")
         .args(["--noprofile", "--norc", "-eu", "-o", "pipefail", "-c", script])
         .env_clear()
-        .envs(base_env(&world.sandbox))
+        .envs(world.sandbox.shell_env())
         .env("AWS_PROFILE", "dev")
         .current_dir(world.home())
         .stdin(Stdio::null())

@@ -56,14 +56,6 @@ fn sts_time(lifetime: Duration) -> String {
     humantime::format_rfc3339_seconds(SystemTime::now() + lifetime).to_string()
 }
 
-fn expired_token() -> Answer {
-    Answer::sts_error(
-        400,
-        "ExpiredToken",
-        "The security token included in the request is expired",
-    )
-}
-
 /// The cache's entry files by name, with their bytes.
 fn snapshot(sandbox: &Sandbox) -> BTreeMap<String, Vec<u8>> {
     sandbox
@@ -339,7 +331,7 @@ fn invalid_client_token_id_on_a_cached_session_leaves_the_cache_alone() {
 #[test]
 fn a_cached_session_sts_calls_expired_is_dropped_and_replaced_by_the_retry() {
     let (stub, sandbox, cached) = seeded(vec![
-        expired_token(),
+        Answer::expired_token(),
         session_token_ok("ASIASTUBSESSIONTWO00", "StubSessionTokenTwo"),
         role_ok("ASIASTUBROLETHREE000"),
     ]);
@@ -365,7 +357,7 @@ fn a_cached_session_sts_calls_expired_is_dropped_and_replaced_by_the_retry() {
 #[test]
 fn a_cached_session_sts_calls_expired_is_dropped_and_nothing_is_written_when_the_retry_fails() {
     // The last answer repeats: the retry's GetSessionToken is refused too.
-    let (stub, sandbox, _) = seeded(vec![expired_token()]);
+    let (stub, sandbox, _) = seeded(vec![Answer::expired_token()]);
     let o = sandbox.run(&["env", "prod", "-r", "-o", CODE, "--shell", "sh"], &[]);
     assert_error(
         &o,
@@ -410,7 +402,7 @@ fn identity_ok() -> Answer {
 #[test]
 fn whoami_with_credentials_sts_calls_expired_drops_them_and_asks_again() {
     let (stub, sandbox, _) = seeded(vec![
-        expired_token(),
+        Answer::expired_token(),
         session_token_ok("ASIASTUBSESSIONTWO00", "StubSessionTokenTwo"),
         role_ok("ASIASTUBROLETWO00000"),
         identity_ok(),
@@ -427,7 +419,7 @@ fn whoami_with_credentials_sts_calls_expired_drops_them_and_asks_again() {
 /// what is needed and the entries STS refused stay gone.
 #[test]
 fn whoami_with_credentials_sts_calls_expired_and_no_way_to_renew_drops_them() {
-    let (stub, sandbox, _) = seeded(vec![expired_token()]);
+    let (stub, sandbox, _) = seeded(vec![Answer::expired_token()]);
     let o = sandbox.run(&["whoami", "prod", "--no-prompt"], &[]);
     assert_error(&o, &["MFA code is needed", "-o CODE"]);
     assert_eq!(stub.hits(), 3);

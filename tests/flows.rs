@@ -1052,11 +1052,7 @@ fn expired_token_on_a_cached_session_drops_it_and_retries_once() {
         ),
         Answer::assume_role_ok("ASIASTUBROLEONE00000", "arn:x", &sts_time(hours(1))),
         // The cached session is refused, as when it was revoked.
-        Answer::sts_error(
-            400,
-            "ExpiredToken",
-            "The security token included in the request is expired",
-        ),
+        Answer::expired_token(),
         Answer::session_token_ok(
             "ASIASTUBSESSIONTWO00",
             "StubSessionTokenTwo",
@@ -1108,22 +1104,14 @@ fn expired_token_again_after_the_retry_is_reported() {
             &sts_time(hours(12)),
         ),
         Answer::assume_role_ok("ASIASTUBROLEONE00000", "arn:x", &sts_time(hours(1))),
-        Answer::sts_error(
-            400,
-            "ExpiredToken",
-            "The security token included in the request is expired",
-        ),
+        Answer::expired_token(),
         Answer::session_token_ok(
             "ASIASTUBSESSIONTWO00",
             "StubSessionTokenTwo",
             &sts_time(hours(12)),
         ),
         // The last answer repeats: every later request gets ExpiredToken.
-        Answer::sts_error(
-            400,
-            "ExpiredToken",
-            "The security token included in the request is expired",
-        ),
+        Answer::expired_token(),
     ]);
     let lab = Lab::new(&stub.endpoint());
     lab.secret("StubSessionTokenOne");

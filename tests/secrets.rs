@@ -227,12 +227,7 @@ fn no_secret_is_on_the_command_line_of_any_process_runas_or_its_hooks_start() {
     let sandbox = Sandbox::new(&moto.endpoint(), CONFIG, CREDENTIALS);
     let warm = sandbox.run(&["env", "ops", "-o", CODE, "--shell", "sh"], &[]);
     assert!(warm.status.success(), "{}", stderr(&warm));
-    let bin_dir = Path::new(env!("CARGO_BIN_EXE_runas")).parent().unwrap();
-    let path = format!(
-        "{}:{}",
-        bin_dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let path = common::sandbox::path_with_runas();
     // The user had keys of their own in the shell before: they are saved for `off`, and must
     // not travel on a command line either.
     let own_secret = "UsersOwnSecretKeyFromBeforeRunasUse0000/+";

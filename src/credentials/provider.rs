@@ -87,11 +87,7 @@ impl Provider<'_> {
             // A cached session or role that STS no longer accepts (revoked, clock skew): drop
             // what this chain cached and try once more from the long-term keys.
             Err(e) if is_expired_token(&e) => {
-                // Best effort: if an entry cannot be removed, the retry meets it again and the
-                // user sees STS's own ExpiredToken, which is the more useful message.
-                for key in cache_keys(r) {
-                    let _ = self.cache.remove(&key);
-                }
+                forget(self.cache, r);
                 self.attempt(r, opts)
             }
             other => other,
@@ -272,6 +268,15 @@ pub fn cache_keys(r: &Resolved) -> Vec<CacheKey> {
     let mut keys = vec![session_key(r)];
     keys.extend((0..r.roles.len()).map(|i| role_key(r, &plan, i)));
     keys
+}
+
+/// Drops every cache entry of `r`'s chain: what STS called expired. Best effort: if an entry
+/// cannot be removed, a retry meets it again and the user sees STS's own ExpiredToken, which
+/// is the more useful message.
+pub fn forget(cache: &Cache, r: &Resolved) {
+    for key in cache_keys(r) {
+        let _ = cache.remove(&key);
+    }
 }
 
 /// STS's answer to credentials it no longer accepts (expired or revoked, or a skewed clock).

@@ -115,6 +115,54 @@ impl Sandbox {
     }
 }
 
+/// PATH with the folder of the runas binary under test first, so scripts and shells say
+/// `runas` as users do.
+pub fn path_with_runas() -> std::ffi::OsString {
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_runas"))
+        .parent()
+        .expect("the binary's folder");
+    std::env::join_paths(
+        std::iter::once(bin_dir.to_path_buf()).chain(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        )),
+    )
+    .expect("PATH")
+}
+
+impl Sandbox {
+    /// What every real shell of the tests starts from: the sandbox's runas environment, with
+    /// the binary under test first on PATH.
+    pub fn shell_env(&self) -> Vec<(&'static str, std::ffi::OsString)> {
+        vec![
+            ("HOME", self.home().into()),
+            ("PATH", path_with_runas()),
+            // The role session name comes from the user name, but fish 3.6 resets USER to the
+            // passwd entry's: the explicit name keeps the cache key (and so the credentials)
+            // the same in every shell. LOGNAME is given, or zsh adds it.
+            ("USER", "alice".into()),
+            ("LOGNAME", "alice".into()),
+            ("AWS_ROLE_SESSION_NAME", "alice".into()),
+            ("LC_ALL", "C.UTF-8".into()),
+            ("RUNAS_CACHE_DIR", self.cache_dir().into()),
+            ("AWS_EC2_METADATA_DISABLED", "true".into()),
+            ("AWS_ENDPOINT_URL_STS", self.endpoint.clone().into()),
+        ]
+    }
+}
+
+/// The environment in `env -0` output, by name.
+pub fn parse_env0(bytes: &[u8]) -> std::collections::BTreeMap<String, String> {
+    bytes
+        .split(|b| *b == 0)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            let entry = std::str::from_utf8(entry).expect("UTF-8 environment");
+            let (name, value) = entry.split_once('=').expect("NAME=value");
+            (name.to_string(), value.to_string())
+        })
+        .collect()
+}
+
 /// An AWS CLI command from the venv, in a clean environment with `vars`, for `sandbox`.
 pub fn aws_cli(sandbox: &Sandbox, args: &[&str], vars: &[(String, String)]) -> Output {
     Command::new(super::venv_bin("aws"))

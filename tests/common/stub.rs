@@ -30,6 +30,15 @@ impl Answer {
         Answer { status, body }
     }
 
+    /// STS's answer to credentials it no longer accepts.
+    pub fn expired_token() -> Answer {
+        Answer::sts_error(
+            400,
+            "ExpiredToken",
+            "The security token included in the request is expired",
+        )
+    }
+
     /// A successful GetSessionToken answer with these keys, expiring at `expiration` (ISO 8601).
     pub fn session_token_ok(access_key_id: &str, token: &str, expiration: &str) -> Answer {
         let body = format!(
