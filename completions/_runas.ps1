@@ -53,7 +53,7 @@ Register-ArgumentCompleter -Native -CommandName 'runas' -ScriptBlock {
             [CompletionResult]::new('--role-duration', '--role-duration', [CompletionResultType]::ParameterName, 'Role credentials lifetime, Go syntax like 1h [env: CREDENTIALS_DURATION]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'MFA code, 6 digits [env: MFA_CODE; default: ask on the terminal]')
             [CompletionResult]::new('--otp', '--otp', [CompletionResultType]::ParameterName, 'MFA code, 6 digits [env: MFA_CODE; default: ask on the terminal]')
-            [CompletionResult]::new('--shell', '--shell', [CompletionResultType]::ParameterName, 'Shell to write for [default: $RUNAS_SHELL, else the parent process, else $SHELL, else sh]')
+            [CompletionResult]::new('--shell', '--shell', [CompletionResultType]::ParameterName, 'Shell to write for [default: the shell runas was started from; see README]')
             [CompletionResult]::new('-O', '-O ', [CompletionResultType]::ParameterName, 'What to print')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'What to print')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Give the source profile''s session-token credentials instead of the role''s')
@@ -68,7 +68,7 @@ Register-ArgumentCompleter -Native -CommandName 'runas' -ScriptBlock {
             break
         }
         'runas;unset' {
-            [CompletionResult]::new('--shell', '--shell', [CompletionResultType]::ParameterName, 'Shell to write for [default: as for env]')
+            [CompletionResult]::new('--shell', '--shell', [CompletionResultType]::ParameterName, 'Shell to write for [default: the shell runas was started from; see README]')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

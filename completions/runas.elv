@@ -49,7 +49,7 @@ set edit:completion:arg-completer[runas] = {|@words|
             cand --role-duration 'Role credentials lifetime, Go syntax like 1h [env: CREDENTIALS_DURATION]'
             cand -o 'MFA code, 6 digits [env: MFA_CODE; default: ask on the terminal]'
             cand --otp 'MFA code, 6 digits [env: MFA_CODE; default: ask on the terminal]'
-            cand --shell 'Shell to write for [default: $RUNAS_SHELL, else the parent process, else $SHELL, else sh]'
+            cand --shell 'Shell to write for [default: the shell runas was started from; see README]'
             cand -O 'What to print'
             cand --format 'What to print'
             cand -s 'Give the source profile''s session-token credentials instead of the role''s'
@@ -63,7 +63,7 @@ set edit:completion:arg-completer[runas] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'runas;unset'= {
-            cand --shell 'Shell to write for [default: as for env]'
+            cand --shell 'Shell to write for [default: the shell runas was started from; see README]'
             cand -h 'Print help'
             cand --help 'Print help'
         }

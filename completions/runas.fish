@@ -46,7 +46,7 @@ complete -c runas -n "__fish_runas_using_subcommand env" -s X -l external-id -d 
 complete -c runas -n "__fish_runas_using_subcommand env" -s d -l duration -d 'Session token lifetime, Go syntax like 12h or 1h30m [env: SESSION_TOKEN_DURATION]' -r
 complete -c runas -n "__fish_runas_using_subcommand env" -s a -l role-duration -d 'Role credentials lifetime, Go syntax like 1h [env: CREDENTIALS_DURATION]' -r
 complete -c runas -n "__fish_runas_using_subcommand env" -s o -l otp -d 'MFA code, 6 digits [env: MFA_CODE; default: ask on the terminal]' -r
-complete -c runas -n "__fish_runas_using_subcommand env" -l shell -d 'Shell to write for [default: $RUNAS_SHELL, else the parent process, else $SHELL, else sh]' -r -f -a "sh\t''
+complete -c runas -n "__fish_runas_using_subcommand env" -l shell -d 'Shell to write for [default: the shell runas was started from; see README]' -r -f -a "sh\t''
 bash\t''
 zsh\t''
 fish\t''
@@ -58,7 +58,7 @@ complete -c runas -n "__fish_runas_using_subcommand env" -s r -l refresh -d 'Ign
 complete -c runas -n "__fish_runas_using_subcommand env" -s e -l expiration -d 'Print when the credentials expire, on stderr'
 complete -c runas -n "__fish_runas_using_subcommand env" -l no-prompt -d 'Never ask for an MFA code; fail instead (what prompt hooks use)'
 complete -c runas -n "__fish_runas_using_subcommand env" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c runas -n "__fish_runas_using_subcommand unset" -l shell -d 'Shell to write for [default: as for env]' -r -f -a "sh\t''
+complete -c runas -n "__fish_runas_using_subcommand unset" -l shell -d 'Shell to write for [default: the shell runas was started from; see README]' -r -f -a "sh\t''
 bash\t''
 zsh\t''
 fish\t''

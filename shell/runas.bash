@@ -18,50 +18,51 @@
 # The prelude sets the _runas_ variables this file reads: shellcheck checks them in the output
 # of `runas init bash`, not here.
 # shellcheck disable=SC2154
-export RUNAS_SHELL=bash
+
+# The hook exports nothing: an exported variable reaches every program started from this
+# shell, and a script in another shell must not take it for its own. The state a switch keeps
+# (_runas_saved, the variables this shell had before) is a plain shell variable.
 
 function runas {
     case ${1-} in
     use)
         shift
-        _runas_switch env "$@"
+        _runas_eval use --hook bash "$@"
         ;;
     off)
         shift
-        _runas_switch unset "$@"
+        _runas_eval off --hook bash "$@"
         ;;
     doctor)
         # Tell doctor whether the hook is still in PROMPT_COMMAND, which only this shell knows.
         local _runas_active=no
         [[ ${PROMPT_COMMAND[*]-} == *_runas_hook* ]] && _runas_active=yes
-        RUNAS_HOOK_ACTIVE=$_runas_active "$_runas_bin" "$@"
+        RUNAS_HOOK=bash RUNAS_HOOK_ACTIVE=$_runas_active _runas_call "$@"
         ;;
     *)
-        "$_runas_bin" "$@"
+        _runas_call "$@"
         ;;
     esac
 }
 
-# `runas SUBCOMMAND --shell bash ARGS...`, its output evaluated in this shell only if it
-# succeeded (on failure runas prints nothing on stdout); returns its status. The output may
-# span lines (a value with a newline), so it is evaluated as a whole.
-function _runas_switch {
-    local _runas_out _runas_status=0 _runas_arg
-    for _runas_arg in "${@:2}"; do
-        case $_runas_arg in
-        # Help is for reading, not for eval.
-        -h | --help)
-            "$_runas_bin" "$@"
-            return
-            ;;
-        esac
-    done
-    _runas_out=$("$_runas_bin" "$1" --shell bash "${@:2}") || _runas_status=$?
-    if ((_runas_status == 0)); then
-        eval "$_runas_out"
-        _runas_tried=
+# Runs the binary; hands it this shell's saved state, in its own environment only, so it
+# resolves settings against the variables the shell had before it switched.
+function _runas_call {
+    if [[ -n ${_runas_saved+x} ]]; then
+        RUNAS_SAVED=$_runas_saved "$_runas_bin" "$@"
+    else
+        "$_runas_bin" "$@"
     fi
-    return "$_runas_status"
+}
+
+# Runs the binary and evaluates its output in this shell only if it succeeded (on failure
+# runas prints nothing on stdout); returns the first failure's status, the binary's or the
+# eval's. The output may span lines (a value with a newline), so it is evaluated as a whole.
+function _runas_eval {
+    local _runas_out
+    _runas_out=$(_runas_call "$@") || return
+    eval "$_runas_out" || return
+    _runas_tried=
 }
 
 # Sets _runas_left to the seconds until AWSRUNAS_EXPIRES; fails when no profile with an expiry
@@ -93,15 +94,17 @@ function _runas_duration {
 }
 
 # `prod 42m`: the active profile and the time its credentials have left; just `prod` for
-# credentials that do not expire; nothing when no profile is active. Keeps $?.
+# credentials that do not expire; `prod (session)` for the source profile's session token
+# (`runas use -s`); nothing when no profile is active. Keeps $?.
 function runas_prompt {
-    local _runas_status=$? _runas_left _runas_text
+    local _runas_status=$? _runas_left _runas_text _runas_name
     if [[ -n ${AWSRUNAS_PROFILE-} ]]; then
+        _runas_name=$AWSRUNAS_PROFILE${AWSRUNAS_SESSION:+ (session)}
         if _runas_time_left; then
             _runas_duration "$_runas_left"
-            printf '%s %s' "$AWSRUNAS_PROFILE" "$_runas_text"
+            printf '%s %s' "$_runas_name" "$_runas_text"
         else
-            printf '%s' "$AWSRUNAS_PROFILE"
+            printf '%s' "$_runas_name"
         fi
     fi
     return "$_runas_status"
@@ -116,55 +119,18 @@ function _runas_hook {
     local _runas_status=$? _runas_left
     if _runas_time_left && ((_runas_left <= _runas_window)) &&
         [[ $AWSRUNAS_EXPIRES != "${_runas_tried-}" ]]; then
-        _runas_refresh "$_runas_left"
+        _runas_refresh
     fi
     return "$_runas_status"
 }
 
-# Re-runs `runas env` for the active profile without asking anything; evaluates its output if
-# it succeeded, else prints one line and leaves the shell as it was.
+# Refreshes the active profile without asking anything: runas decides, and on failure prints
+# the one line that says why and leaves the shell as it was. A process starts here only
+# because a refresh is due.
 function _runas_refresh {
-    local _runas_out='' _runas_err='' _runas_status='' _runas_text _runas_name
+    local _runas_out
     _runas_tried=$AWSRUNAS_EXPIRES
-    # runas gets the window plus a minute: the shell's clock and runas's may differ by a
-    # second, and cached credentials runas still found valid would come back unchanged and
-    # never be tried again for this expiry.
-    # stdout (to evaluate), stderr (for the message) and the status of one run, kept apart
-    # without a temporary file: the process substitution writes stderr, then NUL-separated
-    # the status and stdout. A process starts here only because a refresh is due.
-    {
-        IFS= read -r -d '' _runas_err
-        IFS= read -r -d '' _runas_status
-        IFS= read -r -d '' _runas_out
-    } < <(
-        {
-            if _runas_out=$(RUNAS_MIN_TTL="$((_runas_window + 60))s" "$_runas_bin" env --no-prompt --shell bash \
-                -- "$AWSRUNAS_PROFILE"); then
-                _runas_status=0
-            else
-                _runas_status=$?
-            fi
-        } 2>&1
-        printf '\0%s\0%s\0' "$_runas_status" "$_runas_out"
-    )
-    if [[ $_runas_status == 0 ]]; then
-        eval "$_runas_out"
-        return
-    fi
-    # runas's own message, first line, without its prefix and its remedy (after "; "): the
-    # remedy here is to switch again, which may ask for an MFA code.
-    _runas_err=${_runas_err#runas: }
-    _runas_err=${_runas_err%%$'\n'*}
-    _runas_err=${_runas_err%%; *}
-    _runas_duration "$1"
-    if [[ $_runas_text == expired ]]; then
-        _runas_text='has expired'
-    else
-        _runas_text="expires in $_runas_text"
-    fi
-    printf -v _runas_name '%q' "$AWSRUNAS_PROFILE"
-    printf 'runas: %s %s and was not refreshed (%s); to switch again, type: runas use %s\n' \
-        "$AWSRUNAS_PROFILE" "$_runas_text" "${_runas_err:-exit status $_runas_status}" "$_runas_name" >&2
+    _runas_out=$(_runas_call use --hook bash --due "$_runas_window") && eval "$_runas_out"
 }
 
 # The hook goes first in PROMPT_COMMAND, so a prompt that shows the credentials sees the

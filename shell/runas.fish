@@ -15,43 +15,48 @@
 # Loading it twice changes nothing: a function defined again replaces the first one, and its
 # event handler with it.
 
-set -gx RUNAS_SHELL fish
+# The hook exports nothing: an exported variable reaches every program started from this
+# shell, and a script in another shell must not take it for its own. The state a switch keeps
+# (_runas_saved, the variables this shell had before) is an unexported global.
 
 function runas --description 'Assume AWS roles; `runas use PROFILE` and `runas off` change this shell'
     switch "$argv[1]"
         case use
-            _runas_switch env $argv[2..]
+            _runas_eval use --hook fish $argv[2..]
         case off
-            _runas_switch unset $argv[2..]
+            _runas_eval off --hook fish $argv[2..]
         case doctor
             # Tell doctor whether the hook still handles fish_prompt, which only this shell knows.
             set -l active no
             if functions --handlers-type generic 2>/dev/null | string match -q -r '^fish_prompt\s+_runas_hook$'
                 set active yes
             end
-            RUNAS_HOOK_ACTIVE=$active $_runas_bin $argv
+            RUNAS_HOOK=fish RUNAS_HOOK_ACTIVE=$active _runas_call $argv
         case '*'
-            $_runas_bin $argv
+            _runas_call $argv
     end
 end
 
-# `runas SUBCOMMAND --shell fish ARGS...`, its output sourced in this shell only if it succeeded
-# (on failure runas prints nothing on stdout); returns its status. The output may span lines (a
-# value with a newline): `string collect` keeps it whole. runas writes `set -g`, so the
-# variables are global although they are set inside a function.
-function _runas_switch
-    if contains -- -h $argv[2..]; or contains -- --help $argv[2..]
-        # Help is for reading, not for source.
+# Runs the binary; hands it this shell's saved state, in its own environment only, so it
+# resolves settings against the variables the shell had before it switched.
+function _runas_call
+    if set -q _runas_saved
+        RUNAS_SAVED=$_runas_saved $_runas_bin $argv
+    else
         $_runas_bin $argv
-        return
     end
-    set -l out ($_runas_bin $argv[1] --shell fish $argv[2..] | string collect)
+end
+
+# Runs the binary and sources its output in this shell only if it succeeded (on failure runas
+# prints nothing on stdout); returns the first failure's status, the binary's or the source's.
+# The output may span lines (a value with a newline): `string collect` keeps it whole. runas
+# writes `set -g`, so the variables are global although they are set inside a function.
+function _runas_eval
+    set -l out (_runas_call $argv | string collect)
     set -l st $pipestatus[1]
-    if test $st -eq 0
-        printf '%s\n' $out | source
-        set -g _runas_tried
-    end
-    return $st
+    test $st -eq 0; or return $st
+    printf '%s\n' $out | source; or return
+    set -g _runas_tried
 end
 
 # The time in seconds since the epoch, without a process where it can. fish 3.6 has no
@@ -102,14 +107,17 @@ function _runas_duration
 end
 
 # `prod 42m`: the active profile and the time its credentials have left; just `prod` for
-# credentials that do not expire; nothing when no profile is active. Keeps $status.
+# credentials that do not expire; `prod (session)` for the source profile's session token
+# (`runas use -s`); nothing when no profile is active. Keeps $status.
 function runas_prompt --description 'The active runas profile and the time it has left'
     set -l st $status
     if set -q AWSRUNAS_PROFILE[1]; and test -n "$AWSRUNAS_PROFILE"
+        set -l name $AWSRUNAS_PROFILE
+        set -q AWSRUNAS_SESSION[1]; and test -n "$AWSRUNAS_SESSION"; and set name "$name (session)"
         if set -l left (_runas_time_left)
-            printf '%s %s' $AWSRUNAS_PROFILE (_runas_duration $left)
+            printf '%s %s' $name (_runas_duration $left)
         else
-            printf '%s' $AWSRUNAS_PROFILE
+            printf '%s' $name
         end
     end
     return $st
@@ -124,41 +132,16 @@ function _runas_hook --on-event fish_prompt
     set -l left (_runas_time_left); or return
     test $left -le $_runas_window; or return
     test "$AWSRUNAS_EXPIRES" != "$_runas_tried"; or return
-    _runas_refresh $left
+    _runas_refresh
 end
 
-# Re-runs `runas env` for the active profile without asking anything; sources its output if it
-# succeeded, else prints one line and leaves the shell as it was.
+# Refreshes the active profile without asking anything: runas decides, and on failure prints
+# the one line that says why and leaves the shell as it was. A process starts here only
+# because a refresh is due.
 function _runas_refresh
     set -g _runas_tried $AWSRUNAS_EXPIRES
-    # runas gets the window plus a minute: the shell's clock and runas's may differ by a
-    # second, and cached credentials runas still found valid would come back unchanged and
-    # never be tried again for this expiry.
-    set -l out
-    set -l err
-    # stdout (to source) and stderr (for the message) of one run, kept apart: `2>|` pipes
-    # only stderr into `read`, which sets this function's $err (fish runs a command
-    # substitution in this process). stdout comes back split into lines: joined again below.
-    set out (RUNAS_MIN_TTL=(math $_runas_window + 60)s $_runas_bin env --no-prompt --shell fish -- $AWSRUNAS_PROFILE 2>| read -z err)
-    set -l st $pipestatus[1]
-    if test "$st" = 0
-        string join \n -- $out | source
-        return
-    end
-    # runas's own message, first line, without its prefix and its remedy (after "; "): the
-    # remedy here is to switch again, which may ask for an MFA code.
-    set err (string split -m1 \n -- $err)[1]
-    set err (string replace -r '^runas: ' '' -- $err)
-    set err (string split -m1 '; ' -- $err)[1]
-    test -n "$err"; or set err "exit status $st"
-    set -l when (_runas_duration $argv[1])
-    if test $when = expired
-        set when 'has expired'
-    else
-        set when "expires in $when"
-    end
-    printf 'runas: %s %s and was not refreshed (%s); to switch again, type: runas use %s\n' \
-        $AWSRUNAS_PROFILE $when $err (string escape -- $AWSRUNAS_PROFILE) >&2
+    set -l out (_runas_call use --hook fish --due $_runas_window | string collect)
+    test $pipestatus[1] -eq 0; and printf '%s\n' $out | source
 end
 
 # Tab completion: subcommands, then profile names (from `runas list --names`, run at

@@ -14,37 +14,56 @@
 #                  expire within the window
 # Loading it twice changes nothing: the prompt is wrapped once.
 
-$Env:RUNAS_SHELL = 'pwsh'
+# The hook sets no environment variable: one would reach every program started from this
+# session, and a script in another shell must not take it for its own. The state a switch
+# keeps ($_runas_saved, the variables this session had before) is a session variable.
 
 function global:runas {
     $sub = if ($args.Count -gt 0) { [string]$args[0] } else { '' }
     if ($sub -ceq 'use' -or $sub -ceq 'off') {
         $rest = @($args | Select-Object -Skip 1)
-        $command = if ($sub -ceq 'use') { 'env' } else { 'unset' }
-        _runas_switch $command $rest
+        _runas_eval (@($sub, '--hook', 'pwsh') + $rest)
     } elseif ($sub -ceq 'doctor') {
         # Tell doctor whether the prompt still runs the hook, which only this session knows.
+        $Env:RUNAS_HOOK = 'pwsh'
         $Env:RUNAS_HOOK_ACTIVE = if ("$function:prompt" -match '_runas_hook') { 'yes' } else { 'no' }
-        try { & $global:_runas_bin @args } finally { Remove-Item -LiteralPath 'Env:/RUNAS_HOOK_ACTIVE' -ErrorAction SilentlyContinue }
+        try { _runas_call $args }
+        finally {
+            Remove-Item -LiteralPath 'Env:/RUNAS_HOOK' -ErrorAction SilentlyContinue
+            Remove-Item -LiteralPath 'Env:/RUNAS_HOOK_ACTIVE' -ErrorAction SilentlyContinue
+        }
     } else {
-        & $global:_runas_bin @args
+        _runas_call $args
     }
 }
 
-# `runas SUBCOMMAND --shell pwsh ARGS...`, its output evaluated in this session only if it
-# succeeded (on failure runas prints nothing on stdout); keeps its exit status in
-# $LASTEXITCODE. The output may span lines (a value with a newline): Out-String joins them.
-function global:_runas_switch([string]$command, [object[]]$rest) {
-    if ($rest -ccontains '-h' -or $rest -ccontains '--help') {
-        # Help is for reading, not for evaluation.
-        & $global:_runas_bin $command @rest
+# Runs the binary; hands it this session's saved state, in the environment for that one call
+# (PowerShell has no `NAME=value command`), so it resolves settings against the variables the
+# session had before it switched.
+function global:_runas_call([object[]]$arguments) {
+    if ($null -eq $global:_runas_saved) {
+        & $global:_runas_bin @arguments
         return
     }
-    $out = & $global:_runas_bin $command --shell pwsh @rest
+    $Env:RUNAS_SAVED = $global:_runas_saved
+    try { & $global:_runas_bin @arguments }
+    finally { Remove-Item -LiteralPath 'Env:/RUNAS_SAVED' -ErrorAction SilentlyContinue }
+}
+
+# Runs the binary and evaluates its output in this session only if it succeeded (on failure
+# runas prints nothing on stdout); keeps the status in $LASTEXITCODE, 1 when the evaluation
+# itself failed. The output may span lines (a value with a newline): Out-String joins them.
+function global:_runas_eval([object[]]$arguments) {
+    $out = _runas_call $arguments
     $status = $LASTEXITCODE
     if ($status -eq 0) {
-        $out | Out-String | Invoke-Expression
-        $global:_runas_tried = $null
+        try {
+            $out | Out-String | Invoke-Expression -ErrorAction Stop
+            $global:_runas_tried = $null
+        } catch {
+            [Console]::Error.WriteLine("runas: $_")
+            $status = 1
+        }
     }
     $global:LASTEXITCODE = $status
 }
@@ -66,12 +85,14 @@ function global:_runas_duration([long]$s) {
 }
 
 # 'prod 42m': the active profile and the time its credentials have left; just 'prod' for
-# credentials that do not expire; nothing when no profile is active.
+# credentials that do not expire; 'prod (session)' for the source profile's session token
+# (`runas use -s`); nothing when no profile is active.
 function global:runas_prompt {
     if (-not $Env:AWSRUNAS_PROFILE) { return }
+    $name = if ($Env:AWSRUNAS_SESSION) { "$Env:AWSRUNAS_PROFILE (session)" } else { $Env:AWSRUNAS_PROFILE }
     $left = _runas_time_left
-    if ($null -eq $left) { return $Env:AWSRUNAS_PROFILE }
-    '{0} {1}' -f $Env:AWSRUNAS_PROFILE, (_runas_duration $left)
+    if ($null -eq $left) { return $name }
+    '{0} {1}' -f $name, (_runas_duration $left)
 }
 
 # Runs before every prompt. When nothing is due it is arithmetic in this process: no process
@@ -84,33 +105,10 @@ function global:_runas_hook {
         return
     }
     $global:_runas_tried = $Env:AWSRUNAS_EXPIRES
-    $profileName = $Env:AWSRUNAS_PROFILE
-    $savedTtl = $Env:RUNAS_MIN_TTL
-    # runas gets the window plus a minute: the shell's clock and runas's may differ by a
-    # second, and cached credentials runas still found valid would come back unchanged and
-    # never be tried again for this expiry.
-    $Env:RUNAS_MIN_TTL = "$($global:_runas_window + 60)s"
-    try {
-        # stderr comes back as ErrorRecord objects: apart from stdout, for the message.
-        $all = & $global:_runas_bin env --no-prompt --shell pwsh -- $profileName 2>&1
-        $status = $LASTEXITCODE
-    } finally {
-        if ($null -eq $savedTtl) { Remove-Item -LiteralPath 'Env:/RUNAS_MIN_TTL' -ErrorAction Ignore }
-        else { $Env:RUNAS_MIN_TTL = $savedTtl }
-    }
-    $out = @($all | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] })
-    $err = @($all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
-    if ($status -eq 0) {
-        $out | Out-String | Invoke-Expression
-        return
-    }
-    # runas's own message, first line, without its prefix and its remedy (after "; "): the
-    # remedy here is to switch again, which may ask for an MFA code.
-    $reason = if ($err.Count -gt 0) { ([string]$err[0]) -replace '^runas: ', '' -replace '; .*$', '' } else { "exit status $status" }
-    $when = _runas_duration $left
-    $when = if ($when -eq 'expired') { 'has expired' } else { "expires in $when" }
-    $quoted = "'" + ($profileName -replace "['\u2018\u2019\u201A\u201B]", '$0$0') + "'"
-    [Console]::Error.WriteLine("runas: $profileName $when and was not refreshed ($reason); to switch again, type: runas use $quoted")
+    # runas decides, and on failure prints the one line that says why (to stderr, which
+    # reaches the terminal) and leaves the session as it was.
+    $out = _runas_call @('use', '--hook', 'pwsh', '--due', $global:_runas_window)
+    if ($LASTEXITCODE -eq 0) { $out | Out-String | Invoke-Expression }
 }
 
 # Wrap the prompt once: run the hook, put back $LASTEXITCODE and $? as the user's last command

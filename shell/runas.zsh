@@ -14,42 +14,49 @@
 # Loading it twice changes nothing. Every function starts with `emulate -L zsh`, so options the
 # user set (no_unset, ksh_arrays, err_exit, sh_word_split, …) do not change how it runs.
 
-export RUNAS_SHELL=zsh
+# The hook exports nothing: an exported variable reaches every program started from this
+# shell, and a script in another shell must not take it for its own. The state a switch keeps
+# (_runas_saved, the variables this shell had before) is a plain shell variable.
+
 # $EPOCHSECONDS without a process.
 zmodload zsh/datetime
 
 function runas {
     emulate -L zsh
     case ${1-} in
-        (use) shift; _runas_switch env "$@" ;;
-        (off) shift; _runas_switch unset "$@" ;;
+        (use) shift; _runas_eval use --hook zsh "$@" ;;
+        (off) shift; _runas_eval off --hook zsh "$@" ;;
         (doctor)
             # Tell doctor whether the hook is still a precmd hook, which only this shell knows.
             local _runas_active=no
             (( ${precmd_functions[(Ie)_runas_hook]} )) && _runas_active=yes
-            RUNAS_HOOK_ACTIVE=$_runas_active "$_runas_bin" "$@" ;;
-        (*) "$_runas_bin" "$@" ;;
+            RUNAS_HOOK=zsh RUNAS_HOOK_ACTIVE=$_runas_active _runas_call "$@" ;;
+        (*) _runas_call "$@" ;;
     esac
 }
 
-# `runas SUBCOMMAND --shell zsh ARGS...`, its output evaluated in this shell only if it
-# succeeded (on failure runas prints nothing on stdout); returns its status. The output may
-# span lines (a value with a newline), so it is evaluated as a whole. `export` in a function
-# is global in zsh (typeset -gx).
-function _runas_switch {
+# Runs the binary; hands it this shell's saved state, in its own environment only, so it
+# resolves settings against the variables the shell had before it switched.
+function _runas_call {
     emulate -L zsh
-    local _runas_out _runas_status=0
-    if (( ${@[2,-1][(I)(-h|--help)]} )); then
-        # Help is for reading, not for eval.
+    if (( ${+_runas_saved} )); then
+        RUNAS_SAVED=$_runas_saved "$_runas_bin" "$@"
+    else
         "$_runas_bin" "$@"
-        return
     fi
-    _runas_out=$("$_runas_bin" "$1" --shell zsh "${@[2,-1]}") || _runas_status=$?
-    if (( _runas_status == 0 )); then
-        eval "$_runas_out"
-        typeset -g _runas_tried=
-    fi
-    return $_runas_status
+}
+
+# Runs the binary and evaluates its output in this shell only if it succeeded (on failure
+# runas prints nothing on stdout); returns the first failure's status, the binary's or the
+# eval's. The output may span lines (a value with a newline), so it is evaluated as a whole.
+# `export` in a function is global in zsh (typeset -gx), and so is a plain assignment to a
+# variable that is not local.
+function _runas_eval {
+    emulate -L zsh
+    local _runas_out
+    _runas_out=$(_runas_call "$@") || return
+    eval "$_runas_out" || return
+    typeset -g _runas_tried=
 }
 
 # Sets _runas_left to the seconds until AWSRUNAS_EXPIRES; fails when no profile with an expiry
@@ -78,18 +85,23 @@ function _runas_duration {
 }
 
 # `prod 42m`: the active profile and the time its credentials have left; just `prod` for
-# credentials that do not expire; nothing when no profile is active. Keeps $?.
+# credentials that do not expire; `prod (session)` for the source profile's session token
+# (`runas use -s`); nothing when no profile is active. Keeps $?. Every `%` is doubled: with
+# prompt_subst, zsh reads the output of `$(runas_prompt)` for prompt escapes, and a profile
+# named `%F{red}x` must show as written.
 function runas_prompt {
     local -i _runas_status=$?
     emulate -L zsh
     local -i _runas_left
-    local _runas_text
+    local _runas_text _runas_name
     if [[ -n ${AWSRUNAS_PROFILE-} ]]; then
+        _runas_name=$AWSRUNAS_PROFILE${AWSRUNAS_SESSION:+ (session)}
+        _runas_name=${_runas_name//\%/%%}
         if _runas_time_left; then
             _runas_duration $_runas_left
-            print -rn -- "$AWSRUNAS_PROFILE $_runas_text"
+            print -rn -- "$_runas_name $_runas_text"
         else
-            print -rn -- "$AWSRUNAS_PROFILE"
+            print -rn -- "$_runas_name"
         fi
     fi
     return $_runas_status
@@ -110,55 +122,19 @@ function _runas_hook {
     fi
     if _runas_time_left && (( _runas_left <= _runas_window )) &&
         [[ $AWSRUNAS_EXPIRES != "${_runas_tried-}" ]]; then
-        _runas_refresh $_runas_left
+        _runas_refresh
     fi
     return $_runas_status
 }
 
-# Re-runs `runas env` for the active profile without asking anything; evaluates its output if
-# it succeeded, else prints one line and leaves the shell as it was.
+# Refreshes the active profile without asking anything: runas decides, and on failure prints
+# the one line that says why and leaves the shell as it was. A process starts here only
+# because a refresh is due.
 function _runas_refresh {
     emulate -L zsh
-    local _runas_out= _runas_err= _runas_status= _runas_text
+    local _runas_out
     typeset -g _runas_tried=$AWSRUNAS_EXPIRES
-    # runas gets the window plus a minute: the shell's clock and runas's may differ by a
-    # second, and cached credentials runas still found valid would come back unchanged and
-    # never be tried again for this expiry.
-    # stdout (to evaluate), stderr (for the message) and the status of one run, kept apart
-    # without a temporary file: the process substitution writes stderr, then NUL-separated
-    # the status and stdout. A process starts here only because a refresh is due.
-    {
-        IFS= read -r -d '' _runas_err
-        IFS= read -r -d '' _runas_status
-        IFS= read -r -d '' _runas_out
-    } < <(
-        {
-            if _runas_out=$(RUNAS_MIN_TTL=$(( _runas_window + 60 ))s "$_runas_bin" env --no-prompt --shell zsh \
-                -- "$AWSRUNAS_PROFILE"); then
-                _runas_status=0
-            else
-                _runas_status=$?
-            fi
-        } 2>&1
-        print -rn -- $'\0'"$_runas_status"$'\0'"$_runas_out"$'\0'
-    )
-    if [[ $_runas_status == 0 ]]; then
-        eval "$_runas_out"
-        return
-    fi
-    # runas's own message, first line, without its prefix and its remedy (after "; "): the
-    # remedy here is to switch again, which may ask for an MFA code.
-    _runas_err=${_runas_err#runas: }
-    _runas_err=${_runas_err%%$'\n'*}
-    _runas_err=${_runas_err%%; *}
-    _runas_duration $1
-    if [[ $_runas_text == expired ]]; then
-        _runas_text='has expired'
-    else
-        _runas_text="expires in $_runas_text"
-    fi
-    print -ru2 -- "runas: $AWSRUNAS_PROFILE $_runas_text and was not refreshed" \
-        "(${_runas_err:-exit status $_runas_status}); to switch again, type: runas use ${(q-)AWSRUNAS_PROFILE}"
+    _runas_out=$(_runas_call use --hook zsh --due $_runas_window) && eval "$_runas_out"
 }
 
 # add-zsh-hook adds a function once, so loading this file twice leaves one hook.

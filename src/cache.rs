@@ -345,13 +345,8 @@ impl Cache {
             }
             let now = Instant::now();
             if now >= deadline {
-                return Err(Error::Cache {
-                    path,
-                    problem: format!(
-                        "another runas has held this lock for over {} (it may be waiting for an MFA \
-                         code); finish or stop that runas, then try again",
-                        humantime::format_duration(self.lock_wait)
-                    ),
+                return Err(Error::LockHeld {
+                    waited: self.lock_wait,
                 });
             }
             if !told && now - started >= WAIT_NOTICE_AFTER {
@@ -1194,12 +1189,13 @@ mod tests {
             "{waited:?}"
         );
         match &err {
-            Error::Cache { path, problem } => {
-                assert_eq!(path, &cache.lock_path(&key()));
-                assert!(problem.contains("another runas"), "{problem}");
-            }
-            other => panic!("expected a cache error, got {other:?}"),
+            Error::LockHeld { waited } => assert_eq!(*waited, Duration::from_millis(200)),
+            other => panic!("expected a held lock, got {other:?}"),
         }
+        assert!(
+            err.to_string().contains("another runas has held the lock"),
+            "{err}"
+        );
         // Once the holder lets go, the same call goes through.
         holder.unlock().unwrap();
         assert!(

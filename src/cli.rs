@@ -52,12 +52,43 @@ pub enum Command {
     /// Check files, profiles, the shell hook, the clock and the cache, and say how to fix each problem
     Doctor,
     /// Switch this shell to PROFILE (a function of the shell hook; see `runas init`)
-    Use {
-        #[command(flatten)]
-        creds: CredentialArgs,
-    },
+    Use(UseArgs),
     /// Restore this shell to how it was before `runas use` (a function of the shell hook)
-    Off,
+    Off(OffArgs),
+}
+
+/// `runas use`: `runas env` for the shell the hook runs in, which evaluates the output.
+#[derive(Debug, Args)]
+pub struct UseArgs {
+    #[command(flatten)]
+    pub creds: CredentialArgs,
+
+    /// Set by the hook's `runas` function: the shell that evaluates the output. Without it the
+    /// hook is not loaded, and `use` says how to load it.
+    #[arg(long, value_enum, hide = true)]
+    pub hook: Option<ShellKind>,
+
+    /// Set by the hook's prompt refresh: refresh the active profile (`AWSRUNAS_PROFILE`, and
+    /// `AWSRUNAS_SESSION`) with this refresh window in seconds; never ask for an MFA code, and
+    /// on failure print the whole one-line message for the prompt.
+    #[arg(long, value_name = "SECONDS", hide = true, conflicts_with = "profile")]
+    pub due: Option<u64>,
+
+    /// Refused: the hook writes for its own shell (accepted here only to say so in one line).
+    #[arg(long, hide = true, value_name = "SHELL")]
+    pub shell: Option<String>,
+
+    /// Refused: `use` evaluates shell code; JSON is for `runas env --format json`.
+    #[arg(short = 'O', long, hide = true, value_name = "FORMAT")]
+    pub format: Option<String>,
+}
+
+/// `runas off`: `runas unset` for the shell the hook runs in.
+#[derive(Debug, Args)]
+pub struct OffArgs {
+    /// Set by the hook's `runas` function: the shell that evaluates the output.
+    #[arg(long, value_enum, hide = true)]
+    pub hook: Option<ShellKind>,
 }
 
 /// The shells with a hook script.
@@ -92,7 +123,8 @@ pub struct WhoamiArgs {
 /// The flags that decide which credentials a command gets.
 #[derive(Debug, Clone, Default, Args)]
 pub struct CredentialArgs {
-    /// Profile name or role ARN [default: $AWS_PROFILE, then $AWS_DEFAULT_PROFILE]
+    /// Profile name or role ARN [default: $AWS_PROFILE, then $AWS_DEFAULT_PROFILE, then
+    /// $AWSRUNAS_PROFILE]
     pub profile: Option<String>,
 
     /// MFA device serial (ARN) [env: MFA_SERIAL; config: mfa_serial]
@@ -145,7 +177,7 @@ pub struct EnvArgs {
     #[command(flatten)]
     pub creds: CredentialArgs,
 
-    /// Shell to write for [default: $RUNAS_SHELL, else the parent process, else $SHELL, else sh]
+    /// Shell to write for [default: the shell runas was started from; see README]
     #[arg(long, value_enum)]
     pub shell: Option<ShellKind>,
 
@@ -156,7 +188,7 @@ pub struct EnvArgs {
 
 #[derive(Debug, Args)]
 pub struct UnsetArgs {
-    /// Shell to write for [default: as for env]
+    /// Shell to write for [default: the shell runas was started from; see README]
     #[arg(long, value_enum)]
     pub shell: Option<ShellKind>,
 }

@@ -59,6 +59,7 @@ pub fn check(env: &EnvMap, server_time: &dyn Fn(&StsSettings) -> Result<SystemTi
         check_profiles(files, env, &mut findings);
     }
     check_hook(env, &mut findings);
+    check_fish_universals(env, &mut findings);
     check_clock(files.as_ref(), env, server_time, &mut findings);
     check_cache(env, &mut findings);
     findings
@@ -149,28 +150,66 @@ fn check_profiles(files: &Files, env: &EnvMap, findings: &mut Vec<Finding>) {
     }
 }
 
-/// The hook sets `RUNAS_SHELL`; the `runas` function passes `RUNAS_HOOK_ACTIVE` (yes or no:
-/// is `_runas_hook` still in the prompt hook list) when it runs `runas doctor`.
+/// The hook's `runas` function passes `RUNAS_HOOK` (its shell) and `RUNAS_HOOK_ACTIVE` (yes
+/// or no: is `_runas_hook` still in the prompt hook list) when it runs `runas doctor`. The hook
+/// exports nothing, so a runas started any other way cannot tell whether the shell has it.
 fn check_hook(env: &EnvMap, findings: &mut Vec<Finding>) {
-    let Some(shell) = env.get("RUNAS_SHELL").filter(|s| !s.is_empty()) else {
+    let Some(shell) = env.get("RUNAS_HOOK").filter(|s| !s.is_empty()) else {
         findings.push(Finding::warning(
-            "the shell hook is not loaded in this shell: `runas use` and the prompt refresh need it; \
-             fix: add eval \"$(runas init bash)\" (or zsh; fish: runas init fish | source) to your rc file",
+            "runas doctor was not run through the shell hook's function, so the hook is not \
+             loaded in this shell (or runas was called by its path): `runas use` and the prompt \
+             refresh need it; fix: add eval \"$(runas init bash)\" (or zsh; fish: runas init \
+             fish | source) to your rc file",
         ));
         return;
     };
+    let shell = crate::one_line(shell);
     match env.get("RUNAS_HOOK_ACTIVE").map(String::as_str) {
         Some("yes") => findings.push(Finding::ok(format!(
             "the {shell} hook is loaded and in the prompt hook list"
         ))),
-        Some(_) => findings.push(Finding::problem(format!(
+        _ => findings.push(Finding::problem(format!(
             "the {shell} hook is loaded but no longer in the prompt hook list (something reset \
              PROMPT_COMMAND, precmd or prompt after it); fix: load runas init last in your rc file"
         ))),
-        None => findings.push(Finding::warning(format!(
-            "RUNAS_SHELL={shell} but this runas was not started through the hook's function; \
-             fix: run `runas doctor` in the shell itself"
-        ))),
+    }
+}
+
+/// fish keeps universal variables in `fish_variables`; an exported universal `AWS_PROFILE`
+/// reaches every program started from fish, beside the keys a switch sets (botocore then looks
+/// that profile up, the JS SDK ignores the keys), and fish 3.6 has no way to hide it for a
+/// while. Only its name is read from the file, never a value.
+fn check_fish_universals(env: &EnvMap, findings: &mut Vec<Finding>) {
+    let config_home = match env.get("XDG_CONFIG_HOME").filter(|d| d.starts_with('/')) {
+        Some(dir) => Path::new(dir).to_path_buf(),
+        None => match env.get("HOME").filter(|d| d.starts_with('/')) {
+            Some(home) => Path::new(home).join(".config"),
+            None => return,
+        },
+    };
+    let path = config_home.join("fish").join("fish_variables");
+    let Ok(meta) = std::fs::metadata(&path) else {
+        return;
+    };
+    // A regular file of a sane size only: a FIFO or a huge file is not fish's.
+    if !meta.is_file() || meta.len() > 16 << 20 {
+        return;
+    }
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return;
+    };
+    for name in ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"] {
+        let exported = text.lines().any(|line| {
+            line.strip_prefix("SETUVAR --export ")
+                .is_some_and(|rest| rest.split(':').next() == Some(name))
+        });
+        if exported {
+            findings.push(Finding::problem(format!(
+                "fish has a universal {name} (set -Ux) that every program started from fish \
+                 sees, beside the credentials runas sets; fix: set -eU {name} (and use \
+                 set -gx {name} in config.fish if you want it by default)"
+            )));
+        }
     }
 }
 
@@ -347,7 +386,7 @@ mod tests {
     fn a_healthy_setup_has_no_problems() {
         let w = World::new("[profile p]\nrole_arn = arn:aws:iam::123456789012:role/p\n", KEYS);
         let findings = check(
-            &w.env(&[("RUNAS_SHELL", "bash"), ("RUNAS_HOOK_ACTIVE", "yes")]),
+            &w.env(&[("RUNAS_HOOK", "bash"), ("RUNAS_HOOK_ACTIVE", "yes")]),
             &in_sync,
         );
         assert_eq!(problems(&findings), Vec::<&str>::new(), "{findings:?}");
@@ -410,12 +449,38 @@ mod tests {
         };
         assert_eq!(text(&[]).level, Level::Warning);
         assert_eq!(
-            text(&[("RUNAS_SHELL", "zsh"), ("RUNAS_HOOK_ACTIVE", "yes")]).level,
+            text(&[("RUNAS_HOOK", "zsh"), ("RUNAS_HOOK_ACTIVE", "yes")]).level,
             Level::Ok
         );
-        let dropped = text(&[("RUNAS_SHELL", "zsh"), ("RUNAS_HOOK_ACTIVE", "no")]);
+        let dropped = text(&[("RUNAS_HOOK", "zsh"), ("RUNAS_HOOK_ACTIVE", "no")]);
         assert_eq!(dropped.level, Level::Problem);
         assert!(dropped.text.contains("no longer in the prompt hook list"));
+    }
+
+    #[test]
+    fn an_exported_universal_aws_profile_in_fish_is_a_problem() {
+        let w = World::new("", KEYS);
+        let fish = w.dir.path().join(".config/fish");
+        fs::create_dir_all(&fish).unwrap();
+        fs::write(
+            fish.join("fish_variables"),
+            "# This file contains fish universal variable definitions.\nSETUVAR __fish_initialized:3400\n\
+             SETUVAR --export AWS_PROFILE:sso\\x2ddev\nSETUVAR AWS_DEFAULT_PROFILE:x\n",
+        )
+        .unwrap();
+        let findings = check(&w.env(&[]), &in_sync);
+        let found = problems(&findings);
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("universal AWS_PROFILE") && p.contains("set -eU AWS_PROFILE")),
+            "{found:?}"
+        );
+        // Unexported, it reaches no child: not a problem.
+        assert!(
+            !found.iter().any(|p| p.contains("AWS_DEFAULT_PROFILE")),
+            "{found:?}"
+        );
     }
 
     #[test]

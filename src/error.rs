@@ -102,6 +102,15 @@ pub enum Error {
     )]
     MfaNoTerminal { serial: String },
 
+    #[error("the MFA prompt for {serial} was cancelled; run the command again to type a code")]
+    MfaCancelled { serial: String },
+
+    #[error(
+        "another runas has held the lock of these credentials for over {} (it may be waiting for an MFA code); finish or stop that runas, then try again",
+        humantime::format_duration(*.waited)
+    )]
+    LockHeld { waited: std::time::Duration },
+
     /// `code` is the AWS error code when STS sent one (`AccessDenied`, `ExpiredToken`, …).
     #[error("{} {operation} at {endpoint} failed: {}{message}{}", service_of(operation), code_prefix(.code, .message), hint_suffix(.hint))]
     Sts {
@@ -125,6 +134,10 @@ pub enum Error {
 
     #[error("{0}")]
     Usage(String),
+
+    /// The prompt hook's refresh failed: the whole line, worded for the prompt.
+    #[error("{0}")]
+    NotRefreshed(String),
 
     #[error("cannot run {program:?}: {problem}")]
     Exec {

@@ -16,9 +16,15 @@ pub fn exec(argv: &[OsString], ops: &[Op]) -> Result<u8> {
     command.args(args);
     for op in ops {
         match op {
-            Op::Set(name, value) => command.env(name, value),
-            Op::Unset(name) => command.env_remove(name),
-        };
+            Op::Set(name, value) => {
+                command.env(name, value);
+            }
+            Op::Unset(name) => {
+                command.env_remove(name);
+            }
+            // The shell's own state: a command has no shell variables to keep.
+            Op::Save(_) | Op::Forget | Op::RestoreSaved { .. } | Op::WarnUniversal(_) => {}
+        }
     }
     run(command, program)
 }

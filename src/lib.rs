@@ -12,6 +12,7 @@ pub mod env;
 pub mod error;
 pub mod exec;
 pub mod init;
+pub mod prompt;
 pub mod run;
 pub mod shell;
 pub mod sts;
@@ -29,9 +30,19 @@ pub fn process_env() -> EnvMap {
         .collect()
 }
 
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Keeps warnings off stderr while set: the prompt hook's refresh prints one line when it
+/// fails and nothing when it works, so a duration clamp is not repeated at every refresh.
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// A warning for the user, on stderr (never stdout, which is for `eval`).
 pub fn warn(message: impl std::fmt::Display) {
-    eprintln!("runas: warning: {}", one_line(&message.to_string()));
+    if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+        eprintln!("runas: warning: {}", one_line(&message.to_string()));
+    }
 }
 
 /// `text` with control characters escaped as Rust writes them (`\n`, `\u{1b}`), so that a

@@ -3,11 +3,21 @@
 
 use clap::Parser;
 use runas::cli::Cli;
+use std::ffi::OsStr;
 use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // The hook evaluates what `runas use` prints: its help goes to the terminal (stderr)
+        // and stdout stays empty, so `runas use --help` (or `-sh`) shows help and runs nothing.
+        Err(e) if !e.use_stderr() && called_by_hook() => {
+            eprint!("{}", e.render().ansi());
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => e.exit(),
+    };
     match runas::run::run(cli, runas::process_env()) {
         Ok(stdout) => {
             let mut out = std::io::stdout().lock();
@@ -26,4 +36,12 @@ fn main() -> ExitCode {
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// Whether this is `runas use --hook SHELL …` or `runas off --hook SHELL`: what the hook's
+/// `runas` function runs.
+fn called_by_hook() -> bool {
+    let args: Vec<_> = std::env::args_os().skip(1).collect();
+    matches!(args.first().and_then(|a| a.to_str()), Some("use" | "off"))
+        && args.iter().any(|a| a == OsStr::new("--hook"))
 }

@@ -5,7 +5,7 @@
 use crate::cache::Cache;
 use crate::cli::{
     CacheAction, Cli, Command, ConfigArgs, CredentialArgs, EnvArgs, ExecArgs, ListArgs, ListWhat,
-    OutputFormat, WhoamiArgs,
+    OutputFormat, UseArgs, WhoamiArgs,
 };
 use crate::config::duration::{format_go_duration, parse_go_duration};
 use crate::config::{self, Files, Overrides, Paths, Resolved};
@@ -25,7 +25,7 @@ pub fn run(cli: Cli, env: EnvMap) -> Result<String> {
         Command::List(args) => list(&args, &env),
         Command::Config(args) => show_config(&args, &env),
         Command::Env(args) => env_command(&args, &env),
-        Command::Unset(args) => Ok(shell::render(pick_shell(args.shell, &env), &env::restore(&env))),
+        Command::Unset(args) => unset(args.shell, &env),
         Command::Exec(args) => exec_command(&args, &env),
         Command::Whoami(args) => whoami(&args, &env),
         Command::Cache {
@@ -39,12 +39,122 @@ pub fn run(cli: Cli, env: EnvMap) -> Result<String> {
         }
         Command::Init { shell } => crate::init::script(shell),
         Command::Completions { shell } => Ok(crate::init::completions(shell)),
-        // Reached only when the hook is not loaded: the function handles these in the shell.
-        Command::Use { .. } | Command::Off => Err(Error::Usage(
-            "runas use and runas off work through the shell hook; add eval \"$(runas init bash)\" \
-             (or zsh, fish, pwsh) to your shell's rc file, or use eval \"$(runas env PROFILE)\""
+        Command::Use(args) => use_command(&args, &env),
+        Command::Off(args) => match args.hook {
+            Some(shell) => unset(Some(shell), &env),
+            None => Err(no_hook("off")),
+        },
+    }
+}
+
+/// `runas unset`: the ops that undo the switches, for the shell that reads them. In a shell
+/// runas never switched there is nothing to undo: nothing is printed (the user's own
+/// `AWS_PROFILE` and `AWS_REGION` stay) and stderr says so.
+fn unset(flag: Option<ShellKind>, env: &EnvMap) -> Result<String> {
+    let bin = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.to_str().map(str::to_string))
+        .unwrap_or_else(|| "runas".into());
+    match env::restore(env, &bin) {
+        Some(ops) => Ok(shell::render(shell::detect::pick(flag)?, &ops)),
+        None => {
+            eprintln!("runas: nothing to undo: this shell has not switched to a profile");
+            Ok(String::new())
+        }
+    }
+}
+
+/// `runas use`, as the hook's `runas` function calls it: `runas env` for the hook's shell, with
+/// the flags that would make the hook evaluate something else refused.
+fn use_command(args: &UseArgs, env: &EnvMap) -> Result<String> {
+    let Some(shell) = args.hook else {
+        return Err(no_hook("use"));
+    };
+    if args.shell.is_some() {
+        return Err(Error::Usage(
+            "runas use writes for the shell it runs in: drop --shell (it is for runas env)".into(),
+        ));
+    }
+    if args.format.is_some() {
+        return Err(Error::Usage(
+            "runas use evaluates shell code in this shell: drop --format (for JSON, run runas env \
+             --format json PROFILE)"
                 .into(),
-        )),
+        ));
+    }
+    if let Some(window) = args.due {
+        return refresh_due(&args.creds, shell, Duration::from_secs(window), env);
+    }
+    let (resolved, creds) = credentials(&args.creds, env, refresh_window(env)?)?;
+    let ops = switch_ops(&resolved, &creds, args.creds.session, env)?;
+    Ok(shell::render(shell, &ops))
+}
+
+/// `runas use` or `runas off` typed where the hook is not loaded: the line that loads it.
+fn no_hook(command: &str) -> Error {
+    let line = match shell::detect::pick(None) {
+        Ok(ShellKind::Fish) => "runas init fish | source",
+        Ok(ShellKind::Pwsh) => "Invoke-Expression (& runas init pwsh | Out-String)",
+        Ok(ShellKind::Zsh) => "eval \"$(runas init zsh)\"",
+        _ => "eval \"$(runas init bash)\"",
+    };
+    Error::Usage(format!(
+        "runas {command} works through the shell hook, which is not loaded in this shell; add \
+         {line} to your shell's rc file (or run eval \"$(runas env PROFILE)\" instead)"
+    ))
+}
+
+/// The prompt hook's refresh: new credentials for the active profile (and kind) when they are
+/// due within `window`, plus a minute (the shell's clock and runas's may differ by a second,
+/// and credentials the cache still found valid would come back unchanged). Never asks, waits
+/// for another runas's lock only briefly, and on failure gives the whole line the prompt shows.
+fn refresh_due(creds: &CredentialArgs, shell: ShellKind, window: Duration, env: &EnvMap) -> Result<String> {
+    let Some(profile) = env.get(env::PROFILE).filter(|p| !p.is_empty()).cloned() else {
+        return Err(Error::Usage(
+            "no profile is active in this shell (AWSRUNAS_PROFILE is not set)".into(),
+        ));
+    };
+    let session = env.get(env::SESSION).is_some_and(|v| !v.is_empty());
+    let args = CredentialArgs {
+        profile: Some(profile.clone()),
+        session,
+        no_prompt: true,
+        ..creds.clone()
+    };
+    crate::set_quiet(true);
+    let result = credentials(&args, env, window + Duration::from_secs(60))
+        .and_then(|(resolved, c)| switch_ops(&resolved, &c, session, env));
+    crate::set_quiet(false);
+    match result {
+        Ok(ops) => Ok(shell::render(shell, &ops)),
+        Err(e) => {
+            let text = e.to_string();
+            // The error's own remedy (after "; ") is replaced by the one that fits here: to
+            // switch again, which may ask for an MFA code.
+            let reason = text.split("; ").next().unwrap_or(&text);
+            let left = env
+                .get(env::EXPIRES)
+                .and_then(|v| v.parse::<u64>().ok())
+                .map(|exp| exp.saturating_sub(crate::credentials::epoch_now()));
+            let when = match left {
+                Some(0) | None => "has expired".to_string(),
+                Some(secs) => format!("expires in {}", short_duration(secs)),
+            };
+            Err(Error::NotRefreshed(format!(
+                "{profile} {when} and was not refreshed ({reason}); to switch again, type: runas use {}{}",
+                if session { "-s " } else { "" },
+                shell::quote_if_needed(shell, &profile)
+            )))
+        }
+    }
+}
+
+/// `59s`, `42m`, `1h05m`, rounded down: how the prompt writes the time left.
+fn short_duration(secs: u64) -> String {
+    match secs {
+        0..60 => format!("{secs}s"),
+        60..3600 => format!("{}m", secs / 60),
+        _ => format!("{}h{:02}m", secs / 3600, secs % 3600 / 60),
     }
 }
 
@@ -133,6 +243,9 @@ fn cache_clear(profile: Option<&str>, env: &EnvMap) -> Result<String> {
     Ok(format!("removed {removed} cache {noun}\n"))
 }
 
+/// How long a run that may not ask for an MFA code waits for another runas's lock.
+const NO_PROMPT_LOCK_WAIT: Duration = Duration::from_secs(2);
+
 /// SDKs keep credential_process output in memory and botocore runs the process again once
 /// less than 15 minutes are left: JSON output must carry at least that.
 const CREDENTIAL_PROCESS_MIN_TTL: Duration = Duration::from_secs(15 * 60);
@@ -142,29 +255,36 @@ fn env_command(args: &EnvArgs, env: &EnvMap) -> Result<String> {
         OutputFormat::Json => refresh_window(env)?.max(CREDENTIAL_PROCESS_MIN_TTL),
         OutputFormat::Shell => refresh_window(env)?,
     };
+    // Which shell reads the output is settled first: a run that cannot tell asks for nothing.
+    let shell = match args.format {
+        OutputFormat::Shell => Some(shell::detect::pick(args.shell)?),
+        OutputFormat::Json => None,
+    };
     let (resolved, creds) = credentials(&args.creds, env, min_ttl)?;
-    match args.format {
-        OutputFormat::Json => Ok(credential_process_json(&creds)),
-        OutputFormat::Shell => {
-            let ops = switch_ops(&resolved, &creds, env)?;
-            Ok(shell::render(pick_shell(args.shell, env), &ops))
+    match shell {
+        None => Ok(credential_process_json(&creds)),
+        Some(shell) => {
+            let ops = switch_ops(&resolved, &creds, args.creds.session, env)?;
+            Ok(shell::render(shell, &ops))
         }
     }
 }
 
 fn exec_command(args: &ExecArgs, env: &EnvMap) -> Result<String> {
     let (resolved, creds) = credentials(&args.creds, env, refresh_window(env)?)?;
-    let ops = switch_ops(&resolved, &creds, env)?;
+    let mut ops = switch_ops(&resolved, &creds, args.creds.session, env)?;
+    ops.extend(env::EXEC_REMOVES.iter().map(|&name| Op::Unset(name)));
     let code = crate::exec::exec(&args.command, &ops)?;
     // Only where exec cannot replace the process: pass the child's status on.
     std::process::exit(i32::from(code))
 }
 
-fn switch_ops(resolved: &Resolved, creds: &Credentials, env: &EnvMap) -> Result<Vec<Op>> {
+fn switch_ops(resolved: &Resolved, creds: &Credentials, session_only: bool, env: &EnvMap) -> Result<Vec<Op>> {
     let target = env::Switch {
         credentials: creds,
         profile: resolved.name.as_deref(),
         region: resolved.region.as_ref().map(|s| s.value.as_str()),
+        session_only: session_only && !resolved.roles.is_empty(),
     };
     env::switch(&target, env)
 }
@@ -223,10 +343,15 @@ impl Session {
         for warning in &resolved.warnings {
             crate::warn(warning);
         }
-        let cache = Cache::new(
+        let mut cache = Cache::new(
             crate::cache::cache_dir(&original).ok_or(Error::NoCacheDir)?,
             min_ttl,
         );
+        if args.no_prompt {
+            // Another runas may hold the lock while it waits for someone to type a code: a
+            // run that may not ask (the prompt hook) must not wait for that.
+            cache = cache.with_lock_wait(NO_PROMPT_LOCK_WAIT);
+        }
         let sts = AwsSts::new(StsSettings {
             // STS needs a region to sign for; us-east-1 is where the global endpoint lives.
             region: resolved
@@ -288,51 +413,6 @@ fn refresh_window(env: &EnvMap) -> Result<Duration> {
             reason,
         }),
     }
-}
-
-/// The shell to write for: the flag, else `RUNAS_SHELL` (set by the init hook), else the
-/// parent process (the shell running `eval "$(runas env …)"`), else `$SHELL`, else sh.
-pub fn pick_shell(flag: Option<ShellKind>, env: &EnvMap) -> ShellKind {
-    flag.or_else(|| env.get("RUNAS_SHELL").and_then(|s| shell_named(s)))
-        .or_else(|| parent_process_name().and_then(|s| shell_named(&s)))
-        .or_else(|| env.get("SHELL").and_then(|s| shell_named(s)))
-        .unwrap_or(ShellKind::Sh)
-}
-
-/// A shell kind from a program name or path: `/bin/zsh`, `-bash` (login shell), `pwsh.exe`.
-fn shell_named(name: &str) -> Option<ShellKind> {
-    let base = name.rsplit('/').next().unwrap_or(name).trim_start_matches('-');
-    let base = base.strip_suffix(".exe").unwrap_or(base);
-    Some(match base {
-        "bash" => ShellKind::Bash,
-        "zsh" => ShellKind::Zsh,
-        "fish" => ShellKind::Fish,
-        "pwsh" | "powershell" => ShellKind::Pwsh,
-        "sh" | "dash" | "ash" | "ksh" | "mksh" | "busybox" => ShellKind::Sh,
-        _ => return None,
-    })
-}
-
-#[cfg(target_os = "linux")]
-fn parent_process_name() -> Option<String> {
-    let ppid = std::os::unix::process::parent_id();
-    let comm = std::fs::read_to_string(format!("/proc/{ppid}/comm")).ok()?;
-    Some(comm.trim_end().to_string())
-}
-
-#[cfg(all(unix, not(target_os = "linux")))]
-fn parent_process_name() -> Option<String> {
-    let ppid = std::os::unix::process::parent_id().to_string();
-    let out = std::process::Command::new("ps")
-        .args(["-o", "comm=", "-p", &ppid])
-        .output()
-        .ok()?;
-    Some(String::from_utf8(out.stdout).ok()?.trim().to_string())
-}
-
-#[cfg(not(unix))]
-fn parent_process_name() -> Option<String> {
-    None
 }
 
 fn load_files(env: &EnvMap) -> Result<Files> {
@@ -457,15 +537,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn shells_are_recognised_by_name_or_path() {
-        assert_eq!(shell_named("/usr/bin/zsh"), Some(ShellKind::Zsh));
-        assert_eq!(shell_named("-bash"), Some(ShellKind::Bash));
-        assert_eq!(shell_named("dash"), Some(ShellKind::Sh));
-        assert_eq!(shell_named("pwsh.exe"), Some(ShellKind::Pwsh));
-        assert_eq!(shell_named("cargo"), None);
-    }
-
-    #[test]
     fn iam_user_names_come_from_user_arns_only() {
         assert_eq!(
             iam_user_name("arn:aws:iam::123456789012:user/alice"),
@@ -481,9 +552,9 @@ mod tests {
     }
 
     #[test]
-    fn the_flag_wins_then_runas_shell() {
-        let env: EnvMap = [("RUNAS_SHELL".to_string(), "fish".to_string())].into();
-        assert_eq!(pick_shell(Some(ShellKind::Zsh), &env), ShellKind::Zsh);
-        assert_eq!(pick_shell(None, &env), ShellKind::Fish);
+    fn the_prompt_writes_time_left_rounded_down() {
+        assert_eq!(short_duration(59), "59s");
+        assert_eq!(short_duration(60 * 42 + 59), "42m");
+        assert_eq!(short_duration(3600 + 5 * 60 + 59), "1h05m");
     }
 }

@@ -90,7 +90,7 @@ fn exported_by_sh(world: &World, vars: &[(&str, &str)]) -> Vec<(String, String)>
     assert!(o.status.success() && o.stderr.is_empty(), "dash: {}", stderr(&o));
     parse_env0(&o.stdout)
         .into_iter()
-        .filter(|(k, _)| k.starts_with("AWS") || k.starts_with("RUNAS_SAVED"))
+        .filter(|(k, _)| k.starts_with("AWS"))
         .filter(|(k, _)| k != "AWS_ENDPOINT_URL_STS" && k != "AWS_EC2_METADATA_DISABLED")
         .collect()
 }

@@ -222,20 +222,43 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
-fn unset_without_a_switch_removes_every_managed_variable() {
+fn unset_without_a_switch_changes_nothing_and_says_so() {
     let s = Sandbox::new("", "");
-    let o = s.runas(&["unset", "--shell", "sh"]);
+    let o = s.runas_env(
+        &["unset", "--shell", "sh"],
+        &[("AWS_PROFILE", "dev"), ("AWS_REGION", "us-west-1")],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "", "nothing to evaluate");
+    assert_eq!(
+        stderr(&o),
+        "runas: nothing to undo: this shell has not switched to a profile\n"
+    );
+}
+
+#[test]
+fn unset_in_a_switched_shell_removes_every_managed_variable() {
+    let s = Sandbox::new("", "");
+    let o = s.runas_env(&["unset", "--shell", "sh"], &[("AWSRUNAS_PROFILE", "prod")]);
     assert!(o.status.success());
     let out = stdout(&o);
     for name in [
         "AWS_ACCESS_KEY_ID",
         "AWS_SESSION_TOKEN",
         "AWSRUNAS_PROFILE",
+        "AWSRUNAS_SESSION",
         "AWS_PROFILE",
-        "RUNAS_SAVED",
     ] {
         assert!(out.contains(&format!("unset {name}\n")), "{out}");
     }
+    // What the shell saved, it hands back to this binary when the output runs.
+    assert!(
+        out.ends_with(&format!(
+            "if [ -n \"${{_runas_saved+x}}\" ]; then eval \"$(RUNAS_SAVED=\"$_runas_saved\" '{}' unset --shell sh)\"; fi\n",
+            env!("CARGO_BIN_EXE_runas")
+        )),
+        "{out}"
+    );
 }
 
 #[test]
@@ -246,7 +269,7 @@ fn use_without_the_hook_says_how_to_load_it_even_with_flags() {
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         assert!(o.stdout.is_empty());
         assert!(
-            stderr(&o).contains("work through the shell hook; add eval \"$(runas init bash)\""),
+            stderr(&o).contains("works through the shell hook, which is not loaded in this shell; add eval \"$(runas init bash)\""),
             "{}",
             stderr(&o)
         );

@@ -274,6 +274,7 @@ fn env_sets_the_credentials_of_the_credential_process_document_in_every_shell() 
         }
         script.push(fail_if_set(d, "AWS_PROFILE", 81));
         script.push(fail_if_set(d, "AWS_DEFAULT_PROFILE", 82));
+        script.push(print_line(d, "_runas_saved", "out/saved"));
         script.push(env_line("out/env"));
         let script = script.join("\n");
         let ran = world.shell(
@@ -298,9 +299,10 @@ fn env_sets_the_credentials_of_the_credential_process_document_in_every_shell() 
         for gone in ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"] {
             assert!(!env.contains_key(gone), "{}: {gone} in a child", shell.program);
         }
-        // The first switch remembers what the shell had, for `runas unset`.
+        // The first switch remembers what the shell had, for `runas unset`, in a shell
+        // variable that no child sees.
         let saved: serde_json::Value =
-            serde_json::from_str(&env["RUNAS_SAVED"]).expect("RUNAS_SAVED is JSON");
+            serde_json::from_str(&world.out("saved")).expect("_runas_saved is JSON");
         assert_eq!(
             saved,
             serde_json::json!({"AWS_PROFILE": "dev", "AWS_DEFAULT_PROFILE": "dev"}),
@@ -315,7 +317,6 @@ fn env_sets_the_credentials_of_the_credential_process_document_in_every_shell() 
             .collect();
         let mut wanted: BTreeSet<&str> = expected.iter().map(|(k, _)| *k).collect();
         wanted.extend([
-            "RUNAS_SAVED",
             "RUNAS_CACHE_DIR",
             "AWS_EC2_METADATA_DISABLED",
             "AWS_ENDPOINT_URL_STS",
@@ -376,9 +377,13 @@ fn unset_after_two_switches_restores_the_environment_byte_for_byte() {
             "{}: the environment after runas unset",
             shell.program
         );
-        // The user's AWS_REGION wins over the profiles' (README: environment > profile).
+        // The user's AWS_REGION wins over the profiles' (README: environment > profile). For
+        // the second switch a plain eval cannot show runas the shell's saved state (it is not
+        // exported, so no child sees the previous keys): runas leaves out the region it set
+        // itself and ops gets its own. Through the hook, which hands the save over, the user's
+        // region still wins (tests/hooks.rs).
         assert_eq!(world.out("region-prod"), "us-east-2", "{}", shell.program);
-        assert_eq!(world.out("region-ops"), "us-east-2", "{}", shell.program);
+        assert_eq!(world.out("region-ops"), "eu-west-1", "{}", shell.program);
         assert_eq!(world.out("profile-ops"), "ops", "{}", shell.program);
         let keys = [world.out("key-prod"), world.out("key-ops")];
         assert!(
@@ -824,7 +829,8 @@ fn env_without_shell_writes_the_syntax_of_the_shell_it_runs_from() {
     world.warm();
     for shell in SHELLS {
         let d = shell.dialect;
-        // $SHELL names the other family, so only the parent process can give the right answer.
+        // $SHELL and RUNAS_SHELL (which older hooks exported) name the other family: only the
+        // parent process can give the right answer.
         let (other, login_shell) = match d {
             Dialect::Posix => ("fish", "/usr/bin/fish"),
             Dialect::Fish => ("bash", "/bin/bash"),
@@ -833,7 +839,7 @@ fn env_without_shell_writes_the_syntax_of_the_shell_it_runs_from() {
             // Not the last command: no shell may exec it in place of itself.
             "runas env prod > out/detected".to_string(),
             format!("runas env --shell {} prod > out/explicit", shell.flag),
-            format!("RUNAS_SHELL={other} runas env prod > out/override"),
+            "timeout 5 runas env prod > out/through_timeout".to_string(),
             format!("runas env --shell {other} prod > out/other"),
             // The form users type must evaluate cleanly too.
             eval_line(d, "runas env prod"),
@@ -841,13 +847,12 @@ fn env_without_shell_writes_the_syntax_of_the_shell_it_runs_from() {
         ]
         .join("\n");
         world
-            .shell(shell, &script, &[("SHELL", login_shell)])
+            .shell(shell, &script, &[("SHELL", login_shell), ("RUNAS_SHELL", other)])
             .assert_clean(&script);
         let (detected, explicit) = (world.out("detected"), world.out("explicit"));
-        let (overridden, other_syntax) = (world.out("override"), world.out("other"));
         let first_word = match d {
-            Dialect::Posix => "export ",
-            Dialect::Fish => "set -gx ",
+            Dialect::Posix => "[ -n ",
+            Dialect::Fish => "set -q _runas_saved",
         };
         assert!(explicit.starts_with(first_word), "{}: {explicit}", shell.program);
         assert_eq!(
@@ -855,38 +860,74 @@ fn env_without_shell_writes_the_syntax_of_the_shell_it_runs_from() {
             "{}: detected from the parent process",
             shell.program
         );
-        assert_ne!(detected, other_syntax, "{}", shell.program);
         assert_eq!(
-            overridden, other_syntax,
-            "{}: RUNAS_SHELL={other} wins",
+            world.out("through_timeout"),
+            explicit,
+            "{}: through timeout",
             shell.program
         );
+        assert_ne!(detected, world.out("other"), "{}", shell.program);
         assert_eq!(world.out("profile"), "prod", "{}", shell.program);
     }
 }
 
+/// `SHELL=/usr/bin/fish bash -c 'x=$(timeout 5 runas env prod)'`: bash reads it, whatever the
+/// login shell; from a program that is no shell, the nearest shell above decides: POSIX output
+/// inside bash, and an error that asks for --shell inside fish (a POSIX `eval` is not what
+/// reads it there). With no shell above at all it is the same error (a unit test in
+/// src/shell/detect.rs: every process here has a shell above it).
 #[test]
-fn env_run_from_no_shell_falls_back_to_dollar_shell_then_sh() {
+fn env_from_another_program_writes_posix_only_inside_a_posix_shell() {
     let world = World::new(CONFIG);
     world.warm();
-    let env = |vars: &[(&str, &str)], shell: Option<&str>| {
-        let mut args = vec!["env"];
-        if let Some(shell) = shell {
-            args.extend(["--shell", shell]);
-        }
-        args.push("prod");
-        let o = world.sandbox.run(&args, vars);
-        assert!(o.status.success(), "{}", stderr(&o));
-        stdout(&o)
+    let run = |program: &str, args: &[&str]| {
+        Command::new(program)
+            .args(args)
+            .env_clear()
+            .envs(world.sandbox.shell_env())
+            .env("SHELL", "/usr/bin/fish")
+            .current_dir(world.home())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
     };
-    // The parent here is this test binary, which is no shell.
-    assert_eq!(env(&[("SHELL", "/usr/bin/fish")], None), env(&[], Some("fish")));
-    assert_eq!(env(&[("SHELL", "/bin/zsh")], None), env(&[], Some("zsh")));
-    assert_eq!(env(&[], None), env(&[], Some("sh")));
-    assert_eq!(
-        env(&[("SHELL", "/usr/bin/fish"), ("RUNAS_SHELL", "bash")], None),
-        env(&[], Some("bash"))
+    let explicit = stdout(&world.sandbox.run(&["env", "--shell", "sh", "prod"], &[]));
+    let python =
+        "import subprocess, sys; r = subprocess.run(['runas', 'env', 'prod']); sys.exit(r.returncode)";
+
+    let o = run(
+        "bash",
+        &["-c", "x=$(timeout 5 runas env prod) && printf %s \"$x\""],
     );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(format!("{}\n", stdout(&o)), explicit, "bash through timeout");
+
+    let o = run("bash", &["-c", &format!("python3 -c \"{python}\"; echo")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        format!("{explicit}\n"),
+        "python3 inside bash: POSIX sh"
+    );
+
+    let o = run(
+        "fish",
+        &["--no-config", "-c", &format!("python3 -c \"{python}\"")],
+    );
+    assert_error_status(
+        &o,
+        2,
+        "runas was started by \"python3\" inside fish; pass --shell",
+    );
+}
+
+/// Exit `code`, nothing on stdout, one line on stderr with `message`.
+fn assert_error_status(o: &std::process::Output, code: i32, message: &str) {
+    assert_eq!(o.status.code(), Some(code), "stderr: {}", stderr(o));
+    assert!(o.stdout.is_empty(), "stdout must stay empty: {:?}", stdout(o));
+    let err = stderr(o);
+    assert_eq!(err.lines().count(), 1, "one line: {err:?}");
+    assert!(err.contains(message), "{err:?} should contain {message:?}");
 }
 
 #[test]
@@ -911,7 +952,7 @@ fn a_failed_env_changes_nothing_and_exits_1_with_empty_stdout_in_every_shell() {
             env_line("out/before0"),
             failing(0),
             env_line("out/after0"),
-            // After a switch, a failed one must keep that switch, RUNAS_SAVED included.
+            // After a switch, a failed one must keep that switch, its saved state included.
             eval_line(d, &format!("runas env --shell {} prod", shell.flag)),
             env_line("out/before1"),
             failing(1),
@@ -929,7 +970,12 @@ fn a_failed_env_changes_nothing_and_exits_1_with_empty_stdout_in_every_shell() {
                 shell.program
             );
         }
-        assert!(world.out_env("before1").contains_key("RUNAS_SAVED"));
+        assert!(
+            !world
+                .out_env("before1")
+                .keys()
+                .any(|k| k.contains("SAVED") || k.contains("saved"))
+        );
         for n in 0..3 {
             let err = world.out(&format!("err{n}"));
             assert_eq!(err.lines().count(), 1, "{}: {err:?}", shell.program);
@@ -988,4 +1034,180 @@ fn env_without_a_profile_after_a_switch_stays_on_that_profile() {
 #[test]
 fn env_without_a_profile_after_a_switch_stays_on_it_when_the_shell_had_aws_profile() {
     assert_env_without_a_profile_stays_on_the_switched_profile(&[("AWS_PROFILE", "dev")]);
+}
+
+/// How a parent shell in the matrix below loads runas: the hook where there is one (and a
+/// switch through it), a plain eval in dash.
+fn parent_setup(shell: &Shell) -> String {
+    match shell.program {
+        "fish" => "runas init fish | source\nrunas use prod".into(),
+        "dash" => "eval \"$(runas env --shell sh prod)\"".into(),
+        name => format!("eval \"$(runas init {name})\"\nrunas use prod"),
+    }
+}
+
+/// For every pair of (parent, child) among bash, zsh, fish and dash: a parent that loaded the
+/// hook and switched, after starting from long-term keys of its own, runs a script in the
+/// child shell that does `eval "$(runas env P)"` (`| source` in fish). The child must get the
+/// child's syntax (nothing the parent exported may steer it), the assumed role (the AWS CLI
+/// asks the local STS), a profile name holding `'`, `\` and code back byte for byte with
+/// nothing run, and none of the parent's previous keys in its environment.
+#[test]
+fn a_script_in_any_shell_started_from_any_hooked_shell_gets_its_own_syntax() {
+    const NAME: &str = "q'\\x $(touch CANARY) `touch CANARY`";
+    const OLD_SECRET: &str = "OLDSECRETOFTHEPARENTSHELL";
+    let world = World::new(&format!("{CONFIG}\n[profile {NAME}]\n{PROD_ROLE}"));
+    world.warm();
+    let aws = common::venv_bin("aws");
+    for child in SHELLS {
+        let d = child.dialect;
+        let script = [
+            match d {
+                Dialect::Posix => "eval \"$(runas env \"$P\")\"".to_string(),
+                Dialect::Fish => "runas env $P | source".to_string(),
+            },
+            print_line(d, "AWSRUNAS_PROFILE", "out/name-$PAIR"),
+            format!(
+                "'{}' sts get-caller-identity --query Arn --output text > out/arn-$PAIR",
+                aws.display()
+            ),
+            "env -0 > out/env-$PAIR".to_string(),
+        ]
+        .join("\n");
+        std::fs::write(world.home().join(format!("child.{}", child.program)), script).unwrap();
+    }
+    let parent_script = |parent: &Shell| {
+        let mut lines = vec![parent_setup(parent)];
+        for child in SHELLS {
+            let pair = format!("{}-{}", parent.program, child.program);
+            let run = format!(
+                "{} {} child.{}",
+                child.program,
+                child.args.join(" "),
+                child.program
+            );
+            lines.push(match parent.dialect {
+                Dialect::Posix => format!("PAIR={pair} {run}"),
+                Dialect::Fish => format!("PAIR={pair} {run}; or exit 1"),
+            });
+        }
+        lines.join("\n")
+    };
+    std::fs::create_dir_all(world.home().join("out")).unwrap();
+    for parent in SHELLS {
+        let script = parent_script(parent);
+        let ran = world.shell(
+            parent,
+            &script,
+            &[
+                ("P", NAME),
+                ("AWS_ACCESS_KEY_ID", "AKIAOLDKEYOFTHEPARENT"),
+                ("AWS_SECRET_ACCESS_KEY", OLD_SECRET),
+            ],
+        );
+        ran.assert_clean(&script);
+        world.assert_no_canary(parent.program);
+        for child in SHELLS {
+            let pair = format!("{}-{}", parent.program, child.program);
+            assert_eq!(
+                world.out(&format!("name-{pair}")),
+                NAME,
+                "{pair}: the profile name"
+            );
+            let arn = world.out(&format!("arn-{pair}"));
+            assert!(
+                arn.starts_with("arn:aws:sts::123456789012:assumed-role/prod/"),
+                "{pair}: {arn}"
+            );
+            let env = world.out_env(&format!("env-{pair}"));
+            assert!(
+                !env.iter().any(|(k, v)| v.contains(OLD_SECRET)
+                    || v.contains("AKIAOLDKEY")
+                    || k.contains("SAVED")
+                    || k.contains("saved")),
+                "{pair}: the parent's previous keys reached the child: {env:?}"
+            );
+        }
+    }
+}
+
+/// `runas unset` (and so `runas off`) in a shell that never switched: the user's own
+/// AWS_PROFILE and AWS_REGION stay, and stderr says there was nothing to undo.
+#[test]
+fn unset_in_a_shell_that_never_switched_keeps_the_users_variables() {
+    let world = World::new(CONFIG);
+    for shell in SHELLS {
+        let d = shell.dialect;
+        let script = [
+            eval_line(d, "runas unset 2> out/err"),
+            print_line(d, "AWS_PROFILE", "out/profile"),
+            print_line(d, "AWS_REGION", "out/region"),
+        ]
+        .join("\n");
+        let ran = world.shell(
+            shell,
+            &script,
+            &[("AWS_PROFILE", "dev"), ("AWS_REGION", "us-west-1")],
+        );
+        ran.assert_clean(&script);
+        assert_eq!(world.out("profile"), "dev", "{}", shell.program);
+        assert_eq!(world.out("region"), "us-west-1", "{}", shell.program);
+        assert_eq!(
+            world.out("err"),
+            "runas: nothing to undo: this shell has not switched to a profile\n",
+            "{}",
+            shell.program
+        );
+    }
+}
+
+/// fish 3.6 cannot hide an exported universal AWS_PROFILE behind a global: the switch says so
+/// in one line with the fix, never rewrites the universal, and after `runas unset` the
+/// universal is what the shell sees again.
+#[test]
+fn fish_says_when_a_universal_aws_profile_stays_visible_and_never_rewrites_it() {
+    let world = World::new(CONFIG);
+    world.warm();
+    let config_home = world.home().join("xdg");
+    let script = [
+        "set -Ux AWS_PROFILE sso-dev",
+        "runas env prod | source 2> out/err",
+        "env -0 > out/env-switched",
+        "runas unset | source 2> out/err-unset",
+        "printf '%s' $AWS_PROFILE > out/after",
+        "set --show AWS_PROFILE > out/show",
+    ]
+    .join("\n");
+    // fish --no-config keeps no universal variables: this fish reads the config files of the
+    // empty XDG_CONFIG_HOME instead.
+    const FISH_WITH_UNIVERSALS: Shell = Shell { args: &[], ..FISH };
+    let ran = world.shell(
+        &FISH_WITH_UNIVERSALS,
+        &script,
+        &[("XDG_CONFIG_HOME", config_home.to_str().unwrap())],
+    );
+    ran.assert_clean(&script);
+    let err = world.out("err");
+    assert_eq!(err.lines().count(), 1, "{err:?}");
+    assert!(
+        err.contains("the universal variable AWS_PROFILE") && err.contains("set -eU AWS_PROFILE"),
+        "{err:?}"
+    );
+    assert_eq!(world.out("err-unset"), "");
+    assert_eq!(world.out("after"), "sso-dev");
+    assert!(
+        world.out("show").contains("set in universal scope, exported"),
+        "{}",
+        world.out("show")
+    );
+    let universals = std::fs::read_to_string(config_home.join("fish/fish_variables")).unwrap();
+    assert!(
+        universals.contains("SETUVAR --export AWS_PROFILE:sso\\x2ddev"),
+        "{universals}"
+    );
+    // The check a user runs to see it: doctor reads the same file.
+    let o = world
+        .sandbox
+        .run(&["doctor"], &[("XDG_CONFIG_HOME", config_home.to_str().unwrap())]);
+    assert!(stdout(&o).contains("universal AWS_PROFILE"), "{}", stdout(&o));
 }

@@ -186,7 +186,15 @@ fn exec_gives_the_environment_that_eval_of_env_gives_in_every_shell() {
             "{}: runas's and AWS variables, exec vs eval",
             shell.program
         );
-        assert!(by_eval.contains_key("RUNAS_SAVED") && !by_eval.contains_key("AWS_PROFILE"));
+        // The saved state stays in the shell: neither a child of the shell nor exec's command
+        // sees it.
+        for env in [&by_eval, &by_exec] {
+            assert!(
+                !env.keys().any(|k| k.contains("SAVED") || k.contains("saved")),
+                "{env:?}"
+            );
+            assert!(!env.contains_key("AWS_PROFILE"));
+        }
         // `_` is the path of the last command the shell ran (runas, then env).
         assert_eq!(
             without(&by_exec, &["_"]),
@@ -383,4 +391,36 @@ fn exec_without_a_profile_in_a_switched_shell_uses_the_profile_switched_to() {
     let env = parse_env0(&std::fs::read(world.home().join("exec.env")).unwrap());
     // The shell shows no AWS_PROFILE after the switch; the command must run as what it shows.
     assert_eq!(env.get("AWSRUNAS_PROFILE").map(String::as_str), Some("prod"));
+}
+
+/// What only runas needs stays with runas: the saved state the hook hands over (which holds
+/// the previous identity's keys) and a one-time MFA code never reach the command.
+#[test]
+fn exec_passes_neither_the_saved_state_nor_the_mfa_code_to_the_command() {
+    let world = World::new();
+    let saved =
+        r#"{"AWS_ACCESS_KEY_ID":"AKIAOLDKEYOFTHESHELL","AWS_SECRET_ACCESS_KEY":"OLDSECRETOFTHESHELL"}"#;
+    let o = world.runas(
+        &["exec", "prod", "--", "env", "-0"],
+        &[
+            ("RUNAS_SAVED", saved),
+            ("_runas_saved", saved),
+            ("MFA_CODE", "123456"),
+            ("AWS_ACCESS_KEY_ID", "AKIAOLDKEYOFTHESHELL"),
+            ("AWS_SECRET_ACCESS_KEY", "OLDSECRETOFTHESHELL"),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let env = parse_env0(&o.stdout);
+    assert!(env["AWS_ACCESS_KEY_ID"].starts_with("ASIA"), "{env:?}");
+    for (name, value) in &env {
+        assert!(
+            !name.contains("SAVED") && !name.contains("saved") && name != "MFA_CODE",
+            "{name} reached the command"
+        );
+        assert!(
+            !value.contains("OLDSECRET") && !value.contains("AKIAOLD"),
+            "{name}={value}"
+        );
+    }
 }

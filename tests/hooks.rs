@@ -173,7 +173,6 @@ fn use_switches_this_shell_and_off_restores_it(shell: &'static Shell) {
         &(shell.init)(),
         &[("AWS_PROFILE", "dev"), ("AWS_REGION", "us-west-2")],
     );
-    assert_eq!(s.get("RUNAS_SHELL"), shell.name);
     assert_eq!(s.run("runas_prompt"), "0");
     assert_eq!(s.term.query("runas_prompt; echo"), "", "no profile, no text");
 
@@ -200,6 +199,11 @@ fn use_switches_this_shell_and_off_restores_it(shell: &'static Shell) {
     );
     // The other subcommands go to the binary.
     assert_eq!(s.term.query("runas list --names"), "default\nops\nprod");
+    // A second switch resolves against the shell as it was before the first: the hook hands
+    // the saved state over, so the user's AWS_REGION still wins over ops's eu-west-1.
+    assert_eq!(s.run("runas use ops"), "0");
+    assert_eq!(s.get("AWSRUNAS_PROFILE"), "ops");
+    assert_eq!(s.get("AWS_REGION"), "us-west-2");
 
     assert_eq!(s.run("runas off"), "0");
     assert_eq!(s.get("AWS_PROFILE"), "dev");
@@ -209,7 +213,7 @@ fn use_switches_this_shell_and_off_restores_it(shell: &'static Shell) {
         "AWS_SESSION_TOKEN",
         "AWSRUNAS_PROFILE",
         "AWSRUNAS_EXPIRES",
-        "RUNAS_SAVED",
+        "_runas_saved",
     ] {
         assert_eq!(s.get(gone), "<unset>", "{gone}");
     }
@@ -592,4 +596,293 @@ fn zsh_completes_profile_names_when_compinit_runs_after_the_hook() {
     s.term.wait_for("`runas whoami` completed", |screen| {
         screen.lines().any(|l| l.trim_end() == "[0]> runas whoami")
     });
+}
+
+/// `runas use` evaluates what the binary prints, so it must print nothing else: `--format` and
+/// `--shell` are refused with one line and status 2, help (`--help`, or `-h` hidden in `-sh`)
+/// goes to the terminal and changes nothing, and an evaluation that fails is a failed `use`.
+fn use_evaluates_only_shell_code_for_this_shell(shell: &'static Shell) {
+    let sb = offline_sandbox();
+    let s = Session::start(shell, &sb, &(shell.init)(), &[]);
+    for (line, says) in [
+        ("runas use prod -O json -o 123456", "drop --format"),
+        ("runas use prod --format json -o 123456", "drop --format"),
+        ("runas use prod --shell fish -o 123456", "drop --shell"),
+    ] {
+        assert_eq!(s.run(line), "2", "{line}");
+        assert!(s.term.screen().contains(says), "{line}:\n{}", s.term.screen());
+        assert_eq!(s.get("AWS_ACCESS_KEY_ID"), "<unset>", "{line}");
+    }
+    for line in ["runas use --help", "runas use prod -sh"] {
+        let before = s.term.screen().matches("Usage: runas use").count();
+        assert_eq!(s.run(line), "0", "{line}");
+        let after = s.term.screen().matches("Usage: runas use").count();
+        assert_eq!(
+            after,
+            before + 1,
+            "{line}: help on the terminal:\n{}",
+            s.term.screen()
+        );
+        assert_eq!(s.get("AWS_ACCESS_KEY_ID"), "<unset>", "{line}");
+        assert_eq!(s.get("AWSRUNAS_PROFILE"), "<unset>", "{line}");
+    }
+    assert!(
+        !s.term.screen().contains("command not found"),
+        "{}",
+        s.term.screen()
+    );
+}
+
+#[test]
+fn bash_use_evaluates_only_shell_code_for_this_shell() {
+    use_evaluates_only_shell_code_for_this_shell(&BASH);
+}
+
+#[test]
+fn zsh_use_evaluates_only_shell_code_for_this_shell() {
+    use_evaluates_only_shell_code_for_this_shell(&ZSH);
+}
+
+#[test]
+fn fish_use_evaluates_only_shell_code_for_this_shell() {
+    use_evaluates_only_shell_code_for_this_shell(&FISH);
+}
+
+/// The last statement of a switch removes AWS_DEFAULT_PROFILE: read-only, it fails, and so
+/// must `runas use`, though runas itself succeeded. (fish has no read-only variables.)
+fn a_switch_whose_evaluation_fails_returns_non_zero(shell: &'static Shell, readonly: &str) {
+    let moto = Moto::start();
+    let sb = sandbox(&moto);
+    let s = Session::start(shell, &sb, &(shell.init)(), &[]);
+    assert_eq!(s.run(readonly), "0");
+    assert_ne!(s.run("runas use prod -o 123456"), "0", "{}", s.term.screen());
+}
+
+#[test]
+fn bash_a_switch_whose_evaluation_fails_returns_non_zero() {
+    a_switch_whose_evaluation_fails_returns_non_zero(&BASH, "readonly AWS_DEFAULT_PROFILE=mine");
+}
+
+#[test]
+fn zsh_a_switch_whose_evaluation_fails_returns_non_zero() {
+    a_switch_whose_evaluation_fails_returns_non_zero(&ZSH, "typeset -gr AWS_DEFAULT_PROFILE=mine");
+}
+
+/// What `stty -a` says of echo in the terminal of `term`: true when it is on.
+fn echo_is_on(term: &Term) -> bool {
+    let settings = term.query("stty -a");
+    settings.split_whitespace().any(|flag| flag == "echo")
+}
+
+/// Ctrl-C or Ctrl-D at the MFA prompt leaves the terminal as it was: bash and dash do not put
+/// echo back themselves when a program they started dies with it off.
+fn the_terminal_keeps_echo_after_the_mfa_prompt(program: &str, args: &[&str], eval: &str) {
+    let sb = offline_sandbox();
+    let env: Vec<(String, String)> = sb
+        .shell_env()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.into_string().unwrap()))
+        .chain([("TERM".to_string(), "screen".to_string())])
+        .collect();
+    let term = Term::start(program, args, &env, sb.home());
+    assert!(echo_is_on(&term), "{program}: echo is on to start with");
+    for (key, says) in [("C-c", None), ("C-d", Some("was cancelled"))] {
+        let prompts = term.screen().matches("MFA code for").count();
+        term.line(eval);
+        term.wait_count("MFA code for", prompts + 1);
+        term.keys(&[key]);
+        if let Some(says) = says {
+            term.wait_for(says, |s| s.contains(says));
+        }
+        assert!(
+            echo_is_on(&term),
+            "{program}: echo after {key}:\n{}",
+            term.screen()
+        );
+    }
+}
+
+#[test]
+fn bash_keeps_echo_after_ctrl_c_or_ctrl_d_at_the_mfa_prompt() {
+    the_terminal_keeps_echo_after_the_mfa_prompt(
+        "bash",
+        &["--norc", "--noprofile", "-i"],
+        "eval \"$(runas env --shell bash prod)\"",
+    );
+}
+
+#[test]
+fn dash_keeps_echo_after_ctrl_c_or_ctrl_d_at_the_mfa_prompt() {
+    the_terminal_keeps_echo_after_the_mfa_prompt("dash", &["-i"], "eval \"$(runas env --shell sh prod)\"");
+}
+
+#[test]
+fn zsh_keeps_echo_after_ctrl_c_or_ctrl_d_at_the_mfa_prompt() {
+    the_terminal_keeps_echo_after_the_mfa_prompt(
+        "zsh",
+        &["-f", "-i"],
+        "eval \"$(runas env --shell zsh prod)\"",
+    );
+}
+
+#[test]
+fn fish_keeps_echo_after_ctrl_c_or_ctrl_d_at_the_mfa_prompt() {
+    the_terminal_keeps_echo_after_the_mfa_prompt(
+        "fish",
+        &["--no-config", "-i"],
+        "runas env --shell fish prod | source",
+    );
+}
+
+/// A profile name is shown as written in every shell's prompt: zsh with prompt_subst reads
+/// the output of `$(runas_prompt)` for `%` escapes, bash's `\u` is decoded before the
+/// substitution runs, and nothing is run.
+fn the_prompt_shows_the_profile_name_literally(shell: &'static Shell, prompt: &str) {
+    let sb = offline_sandbox();
+    let s = Session::start(shell, &sb, &(shell.init)(), &[]);
+    let name = r"%F{red}x%% \u $(touch CANARY) 100%";
+    let set = match shell.name {
+        "fish" => format!("set -gx AWSRUNAS_PROFILE '{name}'"),
+        _ => format!("export AWSRUNAS_PROFILE='{name}'"),
+    };
+    s.run(&format!("{set}; {prompt}"));
+    s.enter();
+    let shown = format!("|{name}|");
+    let screen = s
+        .term
+        .wait_for("the profile in the prompt", |screen| screen.contains(&shown));
+    assert!(!sb.home().join("CANARY").exists(), "{screen}");
+}
+
+#[test]
+fn zsh_shows_the_profile_name_literally_in_a_prompt_subst_prompt() {
+    the_prompt_shows_the_profile_name_literally(
+        &ZSH,
+        "setopt prompt_subst; PROMPT='[%?]> |$(runas_prompt)| '",
+    );
+}
+
+#[test]
+fn bash_shows_the_profile_name_literally_in_the_prompt() {
+    the_prompt_shows_the_profile_name_literally(&BASH, "PS1='[$?]> |$(runas_prompt)| '");
+}
+
+#[test]
+fn fish_shows_the_profile_name_literally_in_the_prompt() {
+    the_prompt_shows_the_profile_name_literally(
+        &FISH,
+        "function fish_prompt; printf '[%s]> |' $status; runas_prompt; printf '| '; end",
+    );
+}
+
+/// Another runas holds the lock of the credentials (it may be waiting for someone to type an
+/// MFA code): the prompt's refresh gives up after a couple of seconds, not the two minutes an
+/// interactive run waits, and says why in its one line.
+fn a_refresh_does_not_wait_long_for_another_runas(shell: &'static Shell) {
+    let moto = Moto::start();
+    let sb = sandbox(&moto);
+    let s = short_lived(shell, &sb, "899s");
+    let (key, _) = use_prod(&s);
+    // Hold every lock of the cache, as a runas waiting at the MFA prompt holds its key's.
+    let held: Vec<std::fs::File> = std::fs::read_dir(sb.cache_dir())
+        .unwrap()
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "lock"))
+        .map(|p| {
+            let f = std::fs::File::open(&p).unwrap();
+            f.lock().unwrap();
+            f
+        })
+        .collect();
+    assert!(!held.is_empty(), "the switch left lock files");
+    // Each Enter waits for its prompt (at most DEADLINE): one that waited for the lock for
+    // two minutes would fail here.
+    let start = Instant::now();
+    while !s.term.screen().contains("was not refreshed") {
+        assert!(
+            start.elapsed() < DEADLINE,
+            "no refresh attempt:\n{}",
+            s.term.screen()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+        let prompt = Instant::now();
+        s.enter();
+        assert!(
+            prompt.elapsed() < Duration::from_secs(10),
+            "a prompt waited {:?}",
+            prompt.elapsed()
+        );
+    }
+    let screen = s.term.screen();
+    let line = screen.lines().find(|l| l.contains("was not refreshed")).unwrap();
+    assert!(line.contains("another runas has held the lock"), "{line}");
+    assert_eq!(s.get("AWS_ACCESS_KEY_ID"), key, "the shell keeps its credentials");
+    drop(held);
+}
+
+#[test]
+fn bash_a_refresh_does_not_wait_long_for_another_runas() {
+    a_refresh_does_not_wait_long_for_another_runas(&BASH);
+}
+
+#[test]
+fn zsh_a_refresh_does_not_wait_long_for_another_runas() {
+    a_refresh_does_not_wait_long_for_another_runas(&ZSH);
+}
+
+#[test]
+fn fish_a_refresh_does_not_wait_long_for_another_runas() {
+    a_refresh_does_not_wait_long_for_another_runas(&FISH);
+}
+
+/// `runas use -s prod` gives the source profile's session token: the prompt says so, and the
+/// refresh keeps it a session token (which needs a new MFA code) instead of switching into
+/// the role.
+fn a_session_switch_is_shown_and_refreshed_as_a_session(shell: &'static Shell) {
+    let moto = Moto::start();
+    let sb = sandbox(&moto);
+    let s = Session::start(
+        shell,
+        &sb,
+        &(shell.init)(),
+        &[("RUNAS_MIN_TTL", "899s"), ("SESSION_TOKEN_DURATION", "15m")],
+    );
+    assert_eq!(s.run("runas use -s prod -o 123456"), "0");
+    let key = s.get("AWS_ACCESS_KEY_ID");
+    assert!(
+        !key.starts_with("ASIA"),
+        "moto's session keys, not a role's: {key}"
+    );
+    assert!(s.term.query("runas_prompt; echo").starts_with("prod (session) "));
+    let start = Instant::now();
+    while !s.term.screen().contains("was not refreshed") {
+        assert!(
+            start.elapsed() < DEADLINE,
+            "no refresh attempt:\n{}",
+            s.term.screen()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+        s.enter();
+    }
+    let screen = s.term.screen();
+    let line = screen.lines().find(|l| l.contains("was not refreshed")).unwrap();
+    assert!(line.contains("an MFA code is needed"), "{line}");
+    assert!(line.trim_end().ends_with("type: runas use -s prod"), "{line}");
+    assert_eq!(s.get("AWS_ACCESS_KEY_ID"), key, "still the session, not the role");
+    assert_eq!(s.get("AWSRUNAS_SESSION"), "1");
+}
+
+#[test]
+fn bash_a_session_switch_is_shown_and_refreshed_as_a_session() {
+    a_session_switch_is_shown_and_refreshed_as_a_session(&BASH);
+}
+
+#[test]
+fn zsh_a_session_switch_is_shown_and_refreshed_as_a_session() {
+    a_session_switch_is_shown_and_refreshed_as_a_session(&ZSH);
+}
+
+#[test]
+fn fish_a_session_switch_is_shown_and_refreshed_as_a_session() {
+    a_session_switch_is_shown_and_refreshed_as_a_session(&FISH);
 }

@@ -354,19 +354,30 @@ fn the_scripts_load_twice_under_strict_options_without_a_word() {
     assert_eq!(stdout(&out), "prod 1h00m\n");
 }
 
+/// An exported variable reaches every program the shell starts, and a script in another shell
+/// would take a hint meant for this one: the hook exports nothing, also after a switch.
 #[test]
-fn init_exports_runas_shell_for_each_shell() {
+fn the_hook_exports_nothing_to_child_processes() {
     let sb = sandbox();
     for name in ["bash", "zsh", "fish"] {
         let load = match name {
             "fish" => format!("'{RUNAS}' init fish | source"),
             _ => format!("eval \"$('{RUNAS}' init {name})\""),
         };
-        let out = shell(&sb, name, &format!("{load}; sh -c 'echo $RUNAS_SHELL'"));
+        let out = shell(&sb, name, &format!("{load}; env"));
         check(name, &out);
-        assert_eq!(stdout(&out), format!("{name}\n"));
+        let text = stdout(&out);
+        let ours: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("RUNAS") || l.starts_with("_runas") || l.starts_with("AWSRUNAS"))
+            // The sandbox's own setting, there before the hook loaded.
+            .filter(|l| !l.starts_with("RUNAS_CACHE_DIR="))
+            .collect();
+        assert!(ours.is_empty(), "{name} exports {ours:?}");
     }
-    assert!(init(&sb, Path::new(RUNAS), "pwsh", &[]).contains("\n$Env:RUNAS_SHELL = 'pwsh'\n"));
+    let pwsh = init(&sb, Path::new(RUNAS), "pwsh", &[]);
+    let top_level_env: Vec<&str> = pwsh.lines().filter(|l| l.starts_with("$Env:")).collect();
+    assert!(top_level_env.is_empty(), "{top_level_env:?}");
 }
 
 #[test]
@@ -417,7 +428,7 @@ fn fish_completes_subcommands_and_profiles() {
 
 #[test]
 fn off_evaluates_output_that_spans_lines_as_a_whole() {
-    // RUNAS_SAVED holds an AWS_REGION with a newline and quotes: `runas unset` puts it back
+    // The saved state holds an AWS_REGION with a newline and quotes: `runas unset` puts it back
     // with a statement over two lines, which the hook must evaluate in one piece.
     let sb = sandbox();
     let value = "us\nwest's \"2\" $(touch pwned) \\";
@@ -426,12 +437,18 @@ fn off_evaluates_output_that_spans_lines_as_a_whole() {
         let (load, set, print) = match name {
             "fish" => (
                 format!("'{RUNAS}' init fish | source"),
-                format!("set -gx RUNAS_SAVED {}", runas::shell::fish::quote(&saved)),
+                format!(
+                    "set -g _runas_saved {}; set -gx AWSRUNAS_PROFILE p",
+                    runas::shell::fish::quote(&saved)
+                ),
                 "printf '%s' $AWS_REGION",
             ),
             _ => (
                 format!("eval \"$('{RUNAS}' init {name})\""),
-                format!("export RUNAS_SAVED={}", runas::shell::sh::quote(&saved)),
+                format!(
+                    "_runas_saved={}; export AWSRUNAS_PROFILE=p",
+                    runas::shell::sh::quote(&saved)
+                ),
                 "printf '%s' \"$AWS_REGION\"",
             ),
         };

@@ -52,13 +52,22 @@ impl MfaSource for TerminalMfa {
                 serial: serial.to_string(),
             });
         }
-        // rpassword opens /dev/tty for both the prompt and the answer, so this works inside
-        // `eval "$(…)"` and with stdin piped; without a terminal it fails and we say so.
-        let code = rpassword::prompt_password(format!("MFA code for {serial}: ")).map_err(|_| {
-            Error::MfaNoTerminal {
-                serial: serial.to_string(),
+        // The prompt and the answer go through /dev/tty, so this works inside `eval "$(…)"`
+        // and with stdin piped; without a terminal it fails and we say so.
+        let answer =
+            crate::prompt::secret(&format!("MFA code for {}: ", crate::one_line(serial))).map_err(|_| {
+                Error::MfaNoTerminal {
+                    serial: serial.to_string(),
+                }
+            })?;
+        let code = match answer {
+            crate::prompt::Answer::Line(code) => code,
+            crate::prompt::Answer::Cancelled => {
+                return Err(Error::MfaCancelled {
+                    serial: serial.to_string(),
+                });
             }
-        })?;
+        };
         let code = code.trim().to_string();
         check_mfa_code(&code, serial)?;
         Ok(code)

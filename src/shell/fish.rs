@@ -1,6 +1,6 @@
 //! fish: `set -gx K 'v'`, and an erase that is quiet and succeeds when `K` is not set.
 
-use crate::env::Op;
+use crate::env::{Op, SAVED, SAVED_VAR};
 use std::fmt::Write as _;
 
 /// Quote `value` as one fish word that expands to exactly `value`.
@@ -41,6 +41,21 @@ pub fn render(ops: &[Op]) -> String {
         let _ = match op {
             Op::Set(name, value) => writeln!(out, "set -gx {name} {}", quote(value)),
             Op::Unset(name) => writeln!(out, "if set -q -g {name}; set -e -g {name}; end"),
+            // -u: unexported even if a variable of that name was exported before.
+            Op::Save(json) => writeln!(out, "set -q {SAVED_VAR}; or set -gu {SAVED_VAR} {}", quote(json)),
+            Op::Forget => writeln!(out, "if set -q -g {SAVED_VAR}; set -e -g {SAVED_VAR}; end"),
+            Op::RestoreSaved { bin } => writeln!(
+                out,
+                "if set -q {SAVED_VAR}; {SAVED}=${SAVED_VAR} {} unset --shell fish | source; end",
+                quote(bin)
+            ),
+            Op::WarnUniversal(name) => writeln!(
+                out,
+                "if set --show {name} | string match -q '${name}: set in universal scope, exported*'; \
+                 echo 'runas: warning: the universal variable {name} (set -Ux) stays visible to \
+                 every program started from fish, beside these credentials; remove it with: \
+                 set -eU {name}' >&2; end"
+            ),
         };
     }
     out

@@ -5,6 +5,7 @@
 use crate::env::Op;
 
 pub mod bash;
+pub mod detect;
 pub mod fish;
 pub mod pwsh;
 pub mod sh;
@@ -35,6 +36,37 @@ pub fn render(shell: ShellKind, ops: &[Op]) -> String {
     }
 }
 
+/// `value` as one word for `shell`, left bare when it is made only of characters no shell
+/// treats specially: how a message shows a command to type (`runas use prod`).
+pub fn quote_if_needed(shell: ShellKind, value: &str) -> String {
+    let plain = !value.is_empty()
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.,:/@+-".contains(c))
+        && !value.starts_with('-');
+    if plain {
+        return value.to_string();
+    }
+    match shell {
+        ShellKind::Sh | ShellKind::Bash | ShellKind::Zsh => sh::quote(value),
+        ShellKind::Fish => fish::quote(value),
+        ShellKind::Pwsh => pwsh::quote(value),
+    }
+}
+
+impl ShellKind {
+    /// The name `--shell` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            ShellKind::Sh => "sh",
+            ShellKind::Bash => "bash",
+            ShellKind::Zsh => "zsh",
+            ShellKind::Fish => "fish",
+            ShellKind::Pwsh => "pwsh",
+        }
+    }
+}
+
 /// The checks every formatter makes before it prints `op`.
 ///
 /// Names are printed bare, so a bad one would be code in the user's shell: that is checked in
@@ -42,16 +74,14 @@ pub fn render(shell: ShellKind, ops: &[Op]) -> String {
 /// environment can carry it, and the env list rejects it before it gets here; the shells would
 /// drop or truncate at it rather than run anything, so a debug assertion is enough.
 fn check(op: &Op) {
-    let name = op.name();
-    assert!(
-        crate::env::is_valid_name(name),
-        "runas bug: invalid variable name {name:?}"
-    );
-    if let Op::Set(_, value) = op {
-        debug_assert!(
-            !value.contains('\0'),
-            "runas bug: the value of {name} holds a NUL"
+    if let Some(name) = op.name() {
+        assert!(
+            crate::env::is_valid_name(name),
+            "runas bug: invalid variable name {name:?}"
         );
+    }
+    if let Op::Set(_, value) | Op::Save(value) | Op::RestoreSaved { bin: value } = op {
+        debug_assert!(!value.contains('\0'), "runas bug: a value holds a NUL");
     }
 }
 

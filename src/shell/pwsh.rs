@@ -1,6 +1,6 @@
 //! PowerShell: `$Env:K = 'v'` and `Remove-Item -LiteralPath 'Env:/K'`, with verbatim strings.
 
-use crate::env::Op;
+use crate::env::{Op, SAVED, SAVED_VAR};
 use std::fmt::Write as _;
 
 /// The characters PowerShell takes as a single quote: `'` and the typographic ones
@@ -50,6 +50,26 @@ pub fn render(ops: &[Op]) -> String {
                 "Remove-Item -LiteralPath {} -ErrorAction SilentlyContinue",
                 quote(&format!("Env:/{name}"))
             ),
+            // A session variable, not an environment variable: no child process sees it.
+            Op::Save(json) => writeln!(
+                out,
+                "if ($null -eq $global:{SAVED_VAR}) {{ $global:{SAVED_VAR} = {} }}",
+                quote(json)
+            ),
+            Op::Forget => writeln!(
+                out,
+                "Remove-Variable -Name {SAVED_VAR} -Scope Global -ErrorAction SilentlyContinue"
+            ),
+            // PowerShell has no `NAME=value command`: the variable is set for the one call and
+            // removed again, whatever happens.
+            Op::RestoreSaved { bin } => writeln!(
+                out,
+                "if ($null -ne $global:{SAVED_VAR}) {{ $Env:{SAVED} = $global:{SAVED_VAR}; \
+                 try {{ & {} unset --shell pwsh | Out-String | Invoke-Expression }} \
+                 finally {{ Remove-Item -LiteralPath 'Env:/{SAVED}' -ErrorAction SilentlyContinue }} }}",
+                quote(bin)
+            ),
+            Op::WarnUniversal(_) => Ok(()),
         };
     }
     out
@@ -190,6 +210,7 @@ mod tests {
                     assert_eq!(parameters, ["-LiteralPath", "-ErrorAction"]);
                     assert_eq!(unquote(string), Some(format!("Env:/{name}")));
                 }
+                other => panic!("checked by the_saved_state_statements_parse: {other:?}"),
             }
         }
     }
@@ -255,6 +276,35 @@ mod tests {
         ops.push(Op::Unset("RUNAS_T2"));
         assert_parses_as(&ops);
         assert_parses_as(&snapshot_ops());
+    }
+
+    #[test]
+    fn the_saved_state_statements_parse_with_every_hostile_value() {
+        for value in HOSTILE {
+            let ops = [
+                Op::Save((*value).into()),
+                Op::Forget,
+                Op::RestoreSaved {
+                    bin: format!("/opt/{value}/runas"),
+                },
+                Op::WarnUniversal("AWS_PROFILE"),
+            ];
+            let source = render(&ops);
+            let tree = parse(&source);
+            let errors = syntax_errors(&tree);
+            assert!(errors.is_empty(), "syntax errors {errors:?} in {source:?}");
+            let strings: Vec<&str> = nodes_of_kind(tree.root_node(), "verbatim_string_characters")
+                .into_iter()
+                .map(|n| text(n, &source))
+                .collect();
+            // The value and the binary's path are each one verbatim string that reads back as
+            // itself; the rest are runas's own constants.
+            assert!(strings.contains(&quote(value).as_str()), "{source:?}");
+            let bin = quote(&format!("/opt/{value}/runas"));
+            assert!(strings.contains(&bin.as_str()), "{source:?}");
+            assert!(source.contains("$global:_runas_saved"), "{source:?}");
+            assert!(!source.contains("$Env:_runas_saved"), "{source:?}");
+        }
     }
 
     #[test]

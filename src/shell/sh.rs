@@ -1,6 +1,6 @@
 //! POSIX `sh` (dash): `export K='v'` and `unset K`, with POSIX single quotes.
 
-use crate::env::Op;
+use crate::env::{Op, SAVED, SAVED_VAR};
 use std::fmt::Write as _;
 
 /// Quote `value` as one POSIX shell word that expands to exactly `value`.
@@ -22,7 +22,8 @@ pub fn quote(value: &str) -> String {
     }
 }
 
-/// `export K='v'` / `unset K`, one statement per line, in order.
+/// `export K='v'` / `unset K`, one statement per line, in order; the saved state in the
+/// unexported `_runas_saved`.
 pub fn render(ops: &[Op]) -> String {
     let mut out = String::new();
     for op in ops {
@@ -31,6 +32,21 @@ pub fn render(ops: &[Op]) -> String {
         let _ = match op {
             Op::Set(name, value) => writeln!(out, "export {name}={}", quote(value)),
             Op::Unset(name) => writeln!(out, "unset {name}"),
+            // A plain assignment to a variable that did not exist: not exported (unless the
+            // shell runs with `set -a`, which exports every assignment by request).
+            Op::Save(json) => writeln!(
+                out,
+                "[ -n \"${{{SAVED_VAR}+x}}\" ] || {SAVED_VAR}={}",
+                quote(json)
+            ),
+            Op::Forget => writeln!(out, "unset {SAVED_VAR}"),
+            // What the inner run prints is export/unset lines, the same for sh, bash and zsh.
+            Op::RestoreSaved { bin } => writeln!(
+                out,
+                "if [ -n \"${{{SAVED_VAR}+x}}\" ]; then eval \"$({SAVED}=\"${SAVED_VAR}\" {} unset --shell sh)\"; fi",
+                quote(bin)
+            ),
+            Op::WarnUniversal(_) => Ok(()),
         };
     }
     out
