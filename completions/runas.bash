@@ -647,7 +647,7 @@ _runas() {
             return 0
             ;;
         runas__subcmd__init)
-            opts="-h --help bash zsh fish pwsh"
+            opts="-h --help sh bash zsh fish pwsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

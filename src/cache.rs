@@ -13,7 +13,7 @@
 //! <sha256-hex>.<pid>-<n>-<n>.tmp    a write in progress, renamed over the entry when complete
 //! ```
 
-use crate::credentials::Credentials;
+use crate::creds::Credentials;
 use crate::{EnvMap, Error, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -35,6 +35,20 @@ const MAX_ENTRY_BYTES: u64 = 64 * 1024;
 /// How long to wait for another runas before saying so on stderr: long enough that a normal
 /// STS round trip never triggers it, short enough that a user staring at a pause learns why.
 const WAIT_NOTICE_AFTER: Duration = Duration::from_secs(1);
+
+/// The refresh window: credentials that expire sooner count as expired. `RUNAS_MIN_TTL` (Go
+/// syntax), else `Cache::DEFAULT_WINDOW`.
+pub fn refresh_window(env: &EnvMap) -> Result<Duration> {
+    match env.get("RUNAS_MIN_TTL").filter(|v| !v.is_empty()) {
+        None => Ok(Cache::DEFAULT_WINDOW),
+        Some(v) => crate::config::duration::parse_go_duration(v).map_err(|reason| Error::BadDuration {
+            origin: crate::error::Origin::Env("RUNAS_MIN_TTL"),
+            key: "RUNAS_MIN_TTL",
+            value: v.clone(),
+            reason,
+        }),
+    }
+}
 
 /// Where the cache lives: `RUNAS_CACHE_DIR`, else `$XDG_CACHE_HOME/runas`, else the platform's
 /// per-user cache folder under `$HOME`. `None` when none of these is set (no cache then).
@@ -90,6 +104,7 @@ impl CacheKey {
     }
 
     /// The lowercase hex SHA-256: 64 characters, safe as a file name.
+    #[cfg(test)]
     pub fn hex(&self) -> &str {
         &self.hex
     }
@@ -129,14 +144,6 @@ impl Cache {
 
     pub fn dir(&self) -> &Path {
         &self.dir
-    }
-
-    pub fn window(&self) -> Duration {
-        self.window
-    }
-
-    pub fn lock_wait(&self) -> Duration {
-        self.lock_wait
     }
 
     /// The entry file for `key` (it may not exist).
@@ -490,9 +497,7 @@ fn parse_entry(bytes: &[u8]) -> Result<Entry, Miss> {
     }
     let entry: Entry = serde_json::from_slice(bytes).map_err(|e| Miss::Corrupt(e.to_string()))?;
     let c = &entry.credentials;
-    let absurd = c
-        .expiration
-        .is_none_or(|e| e > crate::credentials::LAST_EXPIRATION);
+    let absurd = c.expiration.is_none_or(|e| e > crate::creds::LAST_EXPIRATION);
     if absurd || c.access_key_id.is_empty() || c.secret_access_key.is_empty() {
         return Err(Miss::WrongShape);
     }
@@ -605,7 +610,7 @@ fn epoch_ms(t: SystemTime) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credentials::epoch_now;
+    use crate::creds::epoch_now;
     use std::os::unix::fs::PermissionsExt;
     use std::sync::Barrier;
     use std::sync::atomic::AtomicUsize;
@@ -830,7 +835,7 @@ mod tests {
                 "expiration past the year 9999",
                 entry_json(
                     &Credentials {
-                        expiration: Some(crate::credentials::LAST_EXPIRATION + 1),
+                        expiration: Some(crate::creds::LAST_EXPIRATION + 1),
                         ..creds("ASIAOLD", 1)
                     },
                     1,
@@ -1014,16 +1019,16 @@ mod tests {
     fn a_fetch_error_writes_nothing_and_keeps_the_previous_entry() {
         let tmp = tempfile::tempdir().unwrap();
         let cache = cache_in(tmp.path());
-        let failing = || Err(Error::Usage("sts said no".into()));
+        let failing = || Err(Error::NoActiveProfile);
         let err = cache.get_or_fetch(&key(), false, failing).unwrap_err();
-        assert!(matches!(&err, Error::Usage(m) if m == "sts said no"), "{err:?}");
+        assert!(matches!(&err, Error::NoActiveProfile), "{err:?}");
         assert!(!cache.entry_path(&key()).exists());
 
         let old = creds("ASIAOLD", 3600);
         cache.get_or_fetch(&key(), false, || Ok(old.clone())).unwrap();
         let before = fs::read(cache.entry_path(&key())).unwrap();
         let err = cache.get_or_fetch(&key(), true, failing).unwrap_err();
-        assert!(matches!(err, Error::Usage(_)));
+        assert!(matches!(err, Error::NoActiveProfile));
         assert_eq!(fs::read(cache.entry_path(&key())).unwrap(), before);
         assert_eq!(cache.get(&key()), Some(old));
     }

@@ -41,8 +41,9 @@ pub enum Command {
     },
     /// Print the shell hook for the rc file: eval "$(runas init bash)"
     Init {
+        /// bash, zsh, fish or pwsh (POSIX sh has no prompt hook)
         #[arg(value_enum)]
-        shell: HookShell,
+        shell: ShellKind,
     },
     /// Print tab completions for a shell
     Completions {
@@ -89,16 +90,6 @@ pub struct OffArgs {
     /// Set by the hook's `runas` function: the shell that evaluates the output.
     #[arg(long, value_enum, hide = true)]
     pub hook: Option<ShellKind>,
-}
-
-/// The shells with a hook script.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum HookShell {
-    Bash,
-    Zsh,
-    Fish,
-    #[value(alias = "powershell")]
-    Pwsh,
 }
 
 #[derive(Debug, Subcommand)]

@@ -135,6 +135,17 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
+    #[error("{problem}; reinstall runas under a path it can name (cargo install --path .)")]
+    BinaryPath { problem: String },
+
+    #[error("{name} would contain a NUL byte, which no environment can hold; remove it from the setting")]
+    NulInValue { name: &'static str },
+
+    #[error(
+        "no profile is active in this shell (AWSRUNAS_PROFILE is not set); switch with runas use PROFILE"
+    )]
+    NoActiveProfile,
+
     /// The prompt hook's refresh failed: the whole line, worded for the prompt.
     #[error("{0}")]
     NotRefreshed(String),

@@ -1,23 +1,26 @@
-//! runas: assume AWS roles from the shell. The modules are public so that `tests/` can drive them.
+//! runas: assume AWS roles from the shell. Modules are public only where the integration tests
+//! in `tests/` drive them; the rest are private to the crate, so code nothing uses shows up.
 //!
 //! Data flows one way: files + env + flags → resolved profile (`config`) → credentials
-//! (`credentials`, through `cache` and `sts`) → env list (`env`) → formatter (`shell`) or `exec`.
+//! (`provider`, through `cache` and `sts`; the shared data in `creds`) → env list (`env`) →
+//! formatter (`shell`) or `exec`. `cmd` holds one file per subcommand.
 
 pub mod cache;
 pub mod cli;
+pub(crate) mod cmd;
 pub mod config;
-pub mod credentials;
-pub mod doctor;
+pub mod creds;
 pub mod env;
-pub mod error;
-pub mod exec;
-pub mod init;
-pub mod prompt;
-pub mod run;
+mod error;
+pub(crate) mod exec;
+pub(crate) mod prompt;
+pub mod provider;
 pub mod shell;
 pub mod sts;
 
-pub use error::{Error, Result};
+pub use cmd::init::completions;
+pub use cmd::{Outcome, run};
+pub use error::{Error, Origin, Result};
 
 /// The environment as a map, passed down explicitly so that resolution is hermetic in tests.
 /// Variables whose name or value is not UTF-8 are left out: none that runas reads can be.

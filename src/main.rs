@@ -2,6 +2,7 @@
 //! This is the one place that exits; stdout is written once, at the end, and only on success.
 
 use clap::Parser;
+use runas::Outcome;
 use runas::cli::Cli;
 use std::ffi::OsStr;
 use std::io::Write;
@@ -18,8 +19,9 @@ fn main() -> ExitCode {
         }
         Err(e) => e.exit(),
     };
-    match runas::run::run(cli, runas::process_env()) {
-        Ok(stdout) => {
+    match runas::run(cli, runas::process_env()) {
+        Ok(Outcome::Exit(code)) => ExitCode::from(code),
+        Ok(Outcome::Print(stdout)) => {
             let mut out = std::io::stdout().lock();
             match out.write_all(stdout.as_bytes()).and_then(|()| out.flush()) {
                 Ok(()) => ExitCode::SUCCESS,

@@ -1211,3 +1211,51 @@ fn fish_says_when_a_universal_aws_profile_stays_visible_and_never_rewrites_it() 
         .run(&["doctor"], &[("XDG_CONFIG_HOME", config_home.to_str().unwrap())]);
     assert!(stdout(&o).contains("universal AWS_PROFILE"), "{}", stdout(&o));
 }
+
+/// In a shell switched to ops (whose eu-west-1 runas exported as AWS_REGION), every command
+/// resolves a profile the same way: with no profile they all take ops, the profile in use;
+/// for prod they all take prod's own region, not the one runas exported for ops.
+#[test]
+fn config_env_whoami_and_doctor_agree_in_a_switched_shell() {
+    let world = World::new(CONFIG);
+    world.warm();
+    let script = [
+        "eval \"$(runas env --shell bash ops)\"",
+        "runas config > out/config",
+        "runas config prod > out/config-prod",
+        "runas whoami --json > out/whoami",
+        "runas whoami --json prod > out/whoami-prod",
+        "runas doctor > out/doctor || true",
+        "(eval \"$(runas env --shell bash)\"; printf '%s %s' \"$AWSRUNAS_PROFILE\" \"$AWS_REGION\" > out/env)",
+        "(eval \"$(runas env --shell bash prod)\"; printf '%s %s' \"$AWSRUNAS_PROFILE\" \"$AWS_REGION\" > out/env-prod)",
+    ]
+    .join("\n");
+    world.shell(&BASH, &script, &[]).assert_clean(&script);
+    let row = |file: &str, key: &str| -> String {
+        let text = world.out(file);
+        let line = text
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(key))
+            .unwrap_or_else(|| panic!("{key} in {file}:\n{text}"));
+        line.split_whitespace().nth(1).unwrap().to_string()
+    };
+    let arn = |file: &str| -> String {
+        let doc: serde_json::Value = serde_json::from_str(&world.out(file)).unwrap();
+        doc["Arn"].as_str().unwrap().to_string()
+    };
+    // No profile: ops, the profile this shell switched to, with its own region.
+    assert_eq!(row("config", "profile"), "ops");
+    assert_eq!(row("config", "region"), "eu-west-1");
+    assert_eq!(world.out("env"), "ops eu-west-1");
+    assert!(arn("whoami").contains(":assumed-role/ops/"), "{}", arn("whoami"));
+    let doctor = world.out("doctor");
+    assert!(doctor.contains("profile \"ops\""), "{doctor}");
+    // prod: its region from [default], not the eu-west-1 runas exported for ops.
+    assert_eq!(row("config-prod", "region"), "us-east-1");
+    assert_eq!(world.out("env-prod"), "prod us-east-1");
+    assert!(
+        arn("whoami-prod").contains(":assumed-role/prod/"),
+        "{}",
+        arn("whoami-prod")
+    );
+}

@@ -153,7 +153,7 @@ fn keys_of(sandbox: &Sandbox, profile: &str) -> (Cache, Vec<CacheKey>) {
     let files = Files::load(&Paths::from_env(&env)).unwrap();
     let resolved = runas::config::resolve(&files, &env, &Overrides::default(), profile).unwrap();
     let cache = Cache::new(sandbox.cache_dir(), Cache::DEFAULT_WINDOW);
-    (cache, runas::credentials::provider::cache_keys(&resolved))
+    (cache, runas::provider::cache_keys(&resolved))
 }
 
 fn mode(path: &Path) -> u32 {

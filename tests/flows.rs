@@ -822,7 +822,7 @@ fn hold_locks(lab: &Lab, profile: &str) -> Vec<File> {
         .mode(0o700)
         .create(cache.dir())
         .unwrap();
-    runas::credentials::provider::cache_keys(&resolved)
+    runas::provider::cache_keys(&resolved)
         .iter()
         .map(|key| {
             let file = fs::OpenOptions::new()

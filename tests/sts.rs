@@ -9,7 +9,7 @@ mod common;
 use common::moto::Moto;
 use common::stub::{Answer, Silent, Stub};
 use runas::Error;
-use runas::credentials::{Credentials, epoch_now};
+use runas::creds::{Credentials, epoch_now};
 use runas::sts::{AssumeRole, AwsSts, Mfa, OPERATION_TIMEOUT, Sts, StsSettings};
 use std::time::{Duration, Instant};
 

@@ -193,10 +193,7 @@ pub struct Keys {
 impl std::fmt::Debug for Keys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Keys")
-            .field(
-                "access_key_id",
-                &crate::credentials::mask_key_id(&self.access_key_id),
-            )
+            .field("access_key_id", &crate::creds::mask_key_id(&self.access_key_id))
             .field("origin", &self.origin)
             .finish_non_exhaustive()
     }
@@ -255,11 +252,15 @@ impl Resolved {
     }
 }
 
-/// Which profile was asked for: the argument, else `AWS_PROFILE`, else `AWS_DEFAULT_PROFILE`.
+/// Which profile was asked for, in the README's order: the argument, else `AWS_PROFILE`, else
+/// `AWS_DEFAULT_PROFILE`, else `AWSRUNAS_PROFILE` (the profile this shell switched to last).
+/// `env` is the environment as it is now: a switch removes `AWS_PROFILE`.
 pub fn requested_profile(arg: Option<&str>, env: &EnvMap) -> Result<String> {
+    let named = |name: &str| env.get(name).filter(|v| !v.is_empty()).cloned();
     arg.map(str::to_string)
-        .or_else(|| env.get("AWS_PROFILE").filter(|v| !v.is_empty()).cloned())
-        .or_else(|| env.get("AWS_DEFAULT_PROFILE").filter(|v| !v.is_empty()).cloned())
+        .or_else(|| named("AWS_PROFILE"))
+        .or_else(|| named("AWS_DEFAULT_PROFILE"))
+        .or_else(|| named("AWSRUNAS_PROFILE"))
         .ok_or(Error::NoProfile)
 }
 
@@ -294,41 +295,109 @@ pub fn is_role_arn(text: &str) -> bool {
 /// every attribute as aws-runas does: `[default]` < the source profiles (farthest first) < the
 /// profile's own section < environment < flags.
 pub fn resolve(files: &Files, env: &EnvMap, flags: &Overrides, requested: &str) -> Result<Resolved> {
-    let chain = if files.exists(requested) {
-        walk_chain(files, requested)?
-    } else if requested.starts_with("arn:") {
-        if !is_role_arn(requested) {
-            return Err(Error::BadArn {
-                origin: Origin::Flag("PROFILE"),
-                key: "profile",
-                value: requested.into(),
-            });
-        }
-        // A role ARN in place of a name is assumed with what the default profile resolves to.
-        let mut chain = if files.exists("default") {
-            walk_chain(files, "default")?
-        } else {
-            Chain {
-                profiles: vec!["default".into()],
-                base: "default".into(),
-                arn: None,
-            }
-        };
-        chain.arn = Some(requested.into());
-        chain
-    } else {
-        return Err(unknown_profile(files, requested));
-    };
-
+    let chain = chain_for(files, requested)?;
     // Sections to search for inherited settings, nearest first, `[default]` last.
     let mut lineage: Vec<&str> = chain.profiles.iter().map(String::as_str).collect();
     if !lineage.contains(&"default") {
         lineage.push("default");
     }
-    let inherited = |key: &str| lineage.iter().find_map(|p| files.own(p, key));
+    let inherited = |key: &str| {
+        lineage
+            .iter()
+            .find_map(|p| files.own(p, key))
+            .map(|(v, o)| Setting::new(v, o))
+    };
+    let roles = role_hops(files, &chain, env, flags)?;
 
+    let mut warnings = Vec::new();
+    // An empty value (`mfa_serial =`) stops the inheritance: this profile has none.
+    let non_empty = |s: &Setting<String>| !s.value.is_empty();
+    let mfa_serial = pick(&flags.mfa_serial, "-M/--mfa-serial", env, "MFA_SERIAL")
+        .or_else(|| inherited("mfa_serial"))
+        .filter(non_empty);
+    let region = pick(&None, "", env, "AWS_REGION")
+        .or_else(|| pick(&None, "", env, "AWS_DEFAULT_REGION"))
+        .or_else(|| inherited("region"))
+        .filter(non_empty);
+    let own = |key: &str| lineage.iter().find_map(|p| files.own(p, key));
+    let iam_endpoint_url = endpoint_url(Service::Iam, files, env, &own).filter(non_empty);
+    let endpoint_url = endpoint_url(Service::Sts, files, env, &own).filter(non_empty);
+    let legacy_global_endpoint = pick(&None, "", env, "AWS_STS_REGIONAL_ENDPOINTS")
+        .or_else(|| inherited("sts_regional_endpoints"))
+        .is_some_and(|s| s.value.eq_ignore_ascii_case("legacy"));
+    let session_duration = duration_setting(
+        pick(
+            &flags.session_duration,
+            "-d/--duration",
+            env,
+            "SESSION_TOKEN_DURATION",
+        )
+        .or_else(|| inherited("session_token_duration")),
+        "session_token_duration",
+        SESSION_DEFAULT,
+        (SESSION_MIN, SESSION_MAX),
+        &mut warnings,
+    )?;
+    let role_duration = duration_setting(
+        role_duration_of(files, &lineage, env, flags)?,
+        "credentials_duration",
+        ROLE_DEFAULT,
+        (ROLE_MIN, ROLE_MAX),
+        &mut warnings,
+    )?;
+    let session_name = session_name_of(env, inherited("role_session_name"))?;
+    let base_keys = keys_of(files, &chain.base, requested)?;
+
+    Ok(Resolved {
+        name: chain.arn.is_none().then(|| requested.to_string()),
+        base: chain.base,
+        base_keys,
+        roles,
+        mfa_serial,
+        region,
+        endpoint_url,
+        iam_endpoint_url,
+        legacy_global_endpoint,
+        session_duration,
+        role_duration,
+        session_name,
+        warnings,
+    })
+}
+
+/// The chain of `requested`: a profile's, or for a role ARN given in place of a name, the
+/// default profile's with that role on top.
+fn chain_for(files: &Files, requested: &str) -> Result<Chain> {
+    if files.exists(requested) {
+        return walk_chain(files, requested);
+    }
+    if !requested.starts_with("arn:") {
+        return Err(unknown_profile(files, requested));
+    }
+    if !is_role_arn(requested) {
+        return Err(Error::BadArn {
+            origin: Origin::Flag("PROFILE"),
+            key: "profile",
+            value: requested.into(),
+        });
+    }
+    let mut chain = if files.exists("default") {
+        walk_chain(files, "default")?
+    } else {
+        Chain {
+            profiles: vec!["default".into()],
+            base: "default".into(),
+            arn: None,
+        }
+    };
+    chain.arn = Some(requested.into());
+    Ok(chain)
+}
+
+/// The roles of the chain, from the one nearest the keys to the one asked for; flags and
+/// environment (`-X`, `EXTERNAL_ID`) apply to the last.
+fn role_hops(files: &Files, chain: &Chain, env: &EnvMap, flags: &Overrides) -> Result<Vec<RoleHop>> {
     let mut roles = Vec::new();
-    // The role profiles of the chain, from the one nearest the keys to the one asked for.
     for profile in chain.profiles.iter().rev() {
         let Some((arn, origin)) = files.own(profile, "role_arn") else {
             continue;
@@ -354,115 +423,66 @@ pub fn resolve(files: &Files, env: &EnvMap, flags: &Overrides, requested: &str) 
             external_id: None,
         });
     }
-    // Flags and environment apply to the role asked for, the last hop.
     if let Some(last) = roles.last_mut()
         && let Some(v) = pick(&flags.external_id, "-X/--external-id", env, "EXTERNAL_ID")
     {
         last.external_id = Some(v);
     }
+    Ok(roles)
+}
 
-    let mut warnings = Vec::new();
-    let setting = |flag: &Option<String>, flag_name: &'static str, var: &'static str, key: &str| {
-        pick(flag, flag_name, env, var).or_else(|| inherited(key).map(|(v, o)| Setting::new(v, o)))
-    };
-
-    // An empty value (`mfa_serial =`) stops the inheritance: this profile has none.
-    let non_empty = |s: &Setting<String>| !s.value.is_empty();
-    let mfa_serial =
-        setting(&flags.mfa_serial, "-M/--mfa-serial", "MFA_SERIAL", "mfa_serial").filter(non_empty);
-    let region = pick(&None, "", env, "AWS_REGION")
-        .or_else(|| pick(&None, "", env, "AWS_DEFAULT_REGION"))
-        .or_else(|| inherited("region").map(|(v, o)| Setting::new(v, o)))
-        .filter(non_empty);
-    let iam_endpoint_url = endpoint_url(Service::Iam, files, env, &inherited).filter(non_empty);
-    let endpoint_url = endpoint_url(Service::Sts, files, env, &inherited).filter(non_empty);
-    let legacy_global_endpoint = pick(&None, "", env, "AWS_STS_REGIONAL_ENDPOINTS")
-        .or_else(|| inherited("sts_regional_endpoints").map(|(v, o)| Setting::new(v, o)))
-        .is_some_and(|s| s.value.eq_ignore_ascii_case("legacy"));
-
-    let session_duration = duration_setting(
-        pick(
-            &flags.session_duration,
-            "-d/--duration",
-            env,
-            "SESSION_TOKEN_DURATION",
-        )
-        .or_else(|| inherited("session_token_duration").map(|(v, o)| Setting::new(v, o))),
-        "session_token_duration",
-        SESSION_DEFAULT,
-        (SESSION_MIN, SESSION_MAX),
-        &mut warnings,
-    )?;
-    let role_duration = match pick(
+/// The role duration as written: the flag, the environment, else the nearest section's
+/// `credentials_duration` or, in that same section, `duration_seconds` (whole seconds).
+fn role_duration_of(
+    files: &Files,
+    lineage: &[&str],
+    env: &EnvMap,
+    flags: &Overrides,
+) -> Result<Option<Setting<String>>> {
+    if let Some(s) = pick(
         &flags.role_duration,
         "-a/--role-duration",
         env,
         "CREDENTIALS_DURATION",
     ) {
-        Some(s) => Some(s),
-        // In each section credentials_duration wins over duration_seconds, nearest section first.
-        None => lineage
-            .iter()
-            .find_map(|p| {
-                files
-                    .own(p, "credentials_duration")
-                    .map(|(v, o)| Ok(Setting::new(v, o)))
-                    .or_else(|| {
-                        files
-                            .own(p, "duration_seconds")
-                            .map(|(v, origin)| match v.parse::<u64>() {
-                                Ok(secs) => Ok(Setting::new(format!("{secs}s"), origin)),
-                                Err(_) => Err(Error::BadDuration {
-                                    origin,
-                                    key: "duration_seconds",
-                                    value: v,
-                                    reason: "not a whole number of seconds".into(),
-                                }),
-                            })
-                    })
-            })
-            .transpose()?,
-    };
-    let role_duration = duration_setting(
-        role_duration,
-        "credentials_duration",
-        ROLE_DEFAULT,
-        (ROLE_MIN, ROLE_MAX),
-        &mut warnings,
-    )?;
+        return Ok(Some(s));
+    }
+    lineage
+        .iter()
+        .find_map(|p| {
+            files
+                .own(p, "credentials_duration")
+                .map(|(v, o)| Ok(Setting::new(v, o)))
+                .or_else(|| {
+                    files
+                        .own(p, "duration_seconds")
+                        .map(|(v, origin)| match v.parse::<u64>() {
+                            Ok(secs) => Ok(Setting::new(format!("{secs}s"), origin)),
+                            Err(_) => Err(Error::BadDuration {
+                                origin,
+                                key: "duration_seconds",
+                                value: v,
+                                reason: "not a whole number of seconds".into(),
+                            }),
+                        })
+                })
+        })
+        .transpose()
+}
 
-    let session_name = match pick(&None, "", env, "AWS_ROLE_SESSION_NAME")
-        .or_else(|| inherited("role_session_name").map(|(v, o)| Setting::new(v, o)))
-    {
-        Some(s) if is_valid_session_name(&s.value) => s,
-        Some(s) => {
-            return Err(Error::BadValue {
-                origin: s.origin,
-                key: "role_session_name",
-                value: s.value,
-                reason: "use 2 to 64 of the characters A-Z a-z 0-9 _ + = , . @ -".into(),
-            });
-        }
-        None => Setting::new(default_session_name(env), Origin::Default),
-    };
-
-    let base_keys = keys_of(files, &chain.base, requested)?;
-
-    Ok(Resolved {
-        name: chain.arn.is_none().then(|| requested.to_string()),
-        base: chain.base,
-        base_keys,
-        roles,
-        mfa_serial,
-        region,
-        endpoint_url,
-        iam_endpoint_url,
-        legacy_global_endpoint,
-        session_duration,
-        role_duration,
-        session_name,
-        warnings,
-    })
+/// `AWS_ROLE_SESSION_NAME`, else the inherited `role_session_name`, else the user's name made
+/// valid for STS; a given name STS would refuse is an error.
+fn session_name_of(env: &EnvMap, inherited: Option<Setting<String>>) -> Result<Setting<String>> {
+    match pick(&None, "", env, "AWS_ROLE_SESSION_NAME").or(inherited) {
+        Some(s) if is_valid_session_name(&s.value) => Ok(s),
+        Some(s) => Err(Error::BadValue {
+            origin: s.origin,
+            key: "role_session_name",
+            value: s.value,
+            reason: "use 2 to 64 of the characters A-Z a-z 0-9 _ + = , . @ -".into(),
+        }),
+        None => Ok(Setting::new(default_session_name(env), Origin::Default)),
+    }
 }
 
 /// The profiles from the one asked for to the one with the keys.
@@ -714,12 +734,34 @@ pub fn unknown_profile(files: &Files, requested: &str) -> Error {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ProfileSummary {
     pub name: String,
-    /// `keys`, `role`, or `chain` (a role whose source profile is itself a role).
-    pub kind: &'static str,
+    pub kind: ProfileKind,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_arn: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_profile: Option<String>,
+}
+
+/// What a profile is, as `runas list` shows it (`--json`: the lowercase name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProfileKind {
+    /// Long-term (or session) keys, no role.
+    Keys,
+    /// A role assumed with a profile's keys.
+    Role,
+    /// A role whose source profile is itself a role.
+    Chain,
+}
+
+impl ProfileKind {
+    /// How the table of `runas list` says it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ProfileKind::Keys => "keys",
+            ProfileKind::Role => "role",
+            ProfileKind::Chain => "role via chain",
+        }
+    }
 }
 
 /// Every profile, sorted by name.
@@ -736,9 +778,11 @@ pub fn list_profiles(files: &Files) -> Vec<ProfileSummary> {
                     .unwrap_or_else(|| "default".into())
             });
             let kind = match &source_profile {
-                None => "keys",
-                Some(source) if *source != name && files.own(source, "role_arn").is_some() => "chain",
-                Some(_) => "role",
+                None => ProfileKind::Keys,
+                Some(source) if *source != name && files.own(source, "role_arn").is_some() => {
+                    ProfileKind::Chain
+                }
+                Some(_) => ProfileKind::Role,
             };
             ProfileSummary {
                 name,

@@ -49,13 +49,25 @@ fn resolve_seed(name: &str) -> Resolved {
 }
 
 #[test]
-fn the_argument_wins_then_aws_profile_then_aws_default_profile() {
-    let e = env(&[("AWS_PROFILE", "a"), ("AWS_DEFAULT_PROFILE", "b")]);
+fn the_argument_wins_then_aws_profile_then_aws_default_profile_then_the_switched_one() {
+    let e = env(&[
+        ("AWS_PROFILE", "a"),
+        ("AWS_DEFAULT_PROFILE", "b"),
+        ("AWSRUNAS_PROFILE", "c"),
+    ]);
     assert_eq!(requested_profile(Some("x"), &e).unwrap(), "x");
     assert_eq!(requested_profile(None, &e).unwrap(), "a");
     assert_eq!(
-        requested_profile(None, &env(&[("AWS_DEFAULT_PROFILE", "b")])).unwrap(),
+        requested_profile(
+            None,
+            &env(&[("AWS_DEFAULT_PROFILE", "b"), ("AWSRUNAS_PROFILE", "c")])
+        )
+        .unwrap(),
         "b"
+    );
+    assert_eq!(
+        requested_profile(None, &env(&[("AWSRUNAS_PROFILE", "c")])).unwrap(),
+        "c"
     );
     assert_eq!(
         requested_profile(None, &env(&[("AWS_PROFILE", "")]))
@@ -668,19 +680,21 @@ fn legacy_sts_endpoints_are_recognised() {
 
 #[test]
 fn list_shows_every_profile_sorted_with_its_kind() {
-    let kinds: Vec<(String, &str)> = list_profiles(&seed())
+    let kinds: Vec<(String, ProfileKind)> = list_profiles(&seed())
         .into_iter()
         .map(|p| (p.name, p.kind))
         .collect();
     assert_eq!(
         kinds,
         [
-            ("default".to_string(), "keys"),
-            ("dev".to_string(), "role"),
-            ("ops".to_string(), "chain"),
-            ("prod".to_string(), "role")
+            ("default".to_string(), ProfileKind::Keys),
+            ("dev".to_string(), ProfileKind::Role),
+            ("ops".to_string(), ProfileKind::Chain),
+            ("prod".to_string(), ProfileKind::Role)
         ]
     );
+    let json = serde_json::to_value(list_profiles(&seed())).unwrap();
+    assert_eq!(json[2]["kind"], "chain");
 }
 
 #[test]
@@ -735,7 +749,10 @@ fn listing_and_resolving_a_huge_config_is_linear() {
     let f = files(&config, KEYS_FOR_P0);
     let listed = list_profiles(&f);
     assert_eq!(listed.len(), 60_001);
-    assert_eq!(listed.iter().filter(|p| p.kind == "chain").count(), 59_999);
+    assert_eq!(
+        listed.iter().filter(|p| p.kind == ProfileKind::Chain).count(),
+        59_999
+    );
     let r = resolve(&f, &no_env(), &Overrides::default(), "p59999").unwrap();
     assert_eq!(r.roles.len(), 60_000, "a chain through every profile");
     assert!(
@@ -748,7 +765,7 @@ fn listing_and_resolving_a_huge_config_is_linear() {
 const KEYS_FOR_P0: &str = "[p0]\naws_access_key_id = AKIA0000000000000000\naws_secret_access_key = s\n";
 
 // ---------------------------------------------------------------------------------------------
-// Fuzzing (issue 7): whatever the files hold, parsing and resolving end in a value or a clean
+// Fuzzing: whatever the files hold, parsing and resolving end in a value or a clean
 // one-line error, never a panic; and what a user writes, with any profile name, reads back.
 
 mod fuzz {

@@ -33,10 +33,14 @@ pub fn quote(value: &str) -> String {
 /// (fish 3.6), and `runas env p | source; and aws …` would then stop when the last op happens
 /// to erase a variable that was not set. `if` with no branch taken returns 0, and an erase that
 /// does run keeps its own status.
-pub fn render(ops: &[Op]) -> String {
-    let mut out = String::new();
-    for op in ops {
-        super::check(op);
+pub(crate) struct Fish;
+
+impl super::Dialect for Fish {
+    fn quote(&self, value: &str) -> String {
+        quote(value)
+    }
+
+    fn write(&self, op: &Op, out: &mut String) {
         // Writing to a String cannot fail.
         let _ = match op {
             Op::Set(name, value) => writeln!(out, "set -gx {name} {}", quote(value)),
@@ -52,13 +56,18 @@ pub fn render(ops: &[Op]) -> String {
             Op::WarnUniversal(name) => writeln!(
                 out,
                 "if set --show {name} | string match -q '${name}: set in universal scope, exported*'; \
-                 echo 'runas: warning: the universal variable {name} (set -Ux) stays visible to \
-                 every program started from fish, beside these credentials; remove it with: \
-                 set -eU {name}' >&2; end"
+             echo 'runas: warning: the universal variable {name} (set -Ux) stays visible to \
+             every program started from fish, beside these credentials; remove it with: \
+             set -eU {name}' >&2; end"
             ),
         };
     }
-    out
+}
+
+/// `ops` rendered in this dialect, for the tests of this module.
+#[cfg(test)]
+fn render(ops: &[Op]) -> String {
+    super::render(super::ShellKind::Fish, ops)
 }
 
 #[cfg(test)]

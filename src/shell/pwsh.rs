@@ -38,10 +38,14 @@ pub fn quote(value: &str) -> String {
 ///
 /// PowerShell removes a variable that is set to `''`, as Windows does, so an empty value comes
 /// out as an unset there: the one difference from the other shells, which quoting cannot fix.
-pub fn render(ops: &[Op]) -> String {
-    let mut out = String::new();
-    for op in ops {
-        super::check(op);
+pub(crate) struct PowerShell;
+
+impl super::Dialect for PowerShell {
+    fn quote(&self, value: &str) -> String {
+        quote(value)
+    }
+
+    fn write(&self, op: &Op, out: &mut String) {
         // Writing to a String cannot fail.
         let _ = match op {
             Op::Set(name, value) => writeln!(out, "$Env:{name} = {}", quote(value)),
@@ -65,14 +69,19 @@ pub fn render(ops: &[Op]) -> String {
             Op::RestoreSaved { bin } => writeln!(
                 out,
                 "if ($null -ne $global:{SAVED_VAR}) {{ $Env:{SAVED} = $global:{SAVED_VAR}; \
-                 try {{ & {} unset --shell pwsh | Out-String | Invoke-Expression }} \
-                 finally {{ Remove-Item -LiteralPath 'Env:/{SAVED}' -ErrorAction SilentlyContinue }} }}",
+             try {{ & {} unset --shell pwsh | Out-String | Invoke-Expression }} \
+             finally {{ Remove-Item -LiteralPath 'Env:/{SAVED}' -ErrorAction SilentlyContinue }} }}",
                 quote(bin)
             ),
             Op::WarnUniversal(_) => Ok(()),
         };
     }
-    out
+}
+
+/// `ops` rendered in this dialect, for the tests of this module.
+#[cfg(test)]
+fn render(ops: &[Op]) -> String {
+    super::render(super::ShellKind::Pwsh, ops)
 }
 
 #[cfg(test)]

@@ -24,10 +24,14 @@ pub fn quote(value: &str) -> String {
 
 /// `export K='v'` / `unset K`, one statement per line, in order; the saved state in the
 /// unexported `_runas_saved`.
-pub fn render(ops: &[Op]) -> String {
-    let mut out = String::new();
-    for op in ops {
-        super::check(op);
+pub(crate) struct Posix;
+
+impl super::Dialect for Posix {
+    fn quote(&self, value: &str) -> String {
+        quote(value)
+    }
+
+    fn write(&self, op: &Op, out: &mut String) {
         // Writing to a String cannot fail.
         let _ = match op {
             Op::Set(name, value) => writeln!(out, "export {name}={}", quote(value)),
@@ -49,7 +53,12 @@ pub fn render(ops: &[Op]) -> String {
             Op::WarnUniversal(_) => Ok(()),
         };
     }
-    out
+}
+
+/// `ops` rendered in this dialect, for the tests of this module.
+#[cfg(test)]
+fn render(ops: &[Op]) -> String {
+    super::render(super::ShellKind::Sh, ops)
 }
 
 #[cfg(test)]
@@ -142,10 +151,46 @@ pub(crate) mod tests {
         insta::assert_snapshot!(render(&snapshot_ops()));
     }
 
+    /// What zsh with `setopt rc_quotes` makes of a word that `quote` writes: there, `''`
+    /// inside a single-quoted string stands for one `'`.
+    fn unquote_rc_quotes(word: &str) -> Option<String> {
+        let mut out = String::new();
+        let mut chars = word.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\'' => loop {
+                    match chars.next()? {
+                        '\'' if chars.peek() == Some(&'\'') => {
+                            chars.next();
+                            out.push('\'');
+                        }
+                        '\'' => break,
+                        c => out.push(c),
+                    }
+                },
+                '\\' => out.push(chars.next()?),
+                _ => return None,
+            }
+        }
+        Some(out)
+    }
+
+    #[test]
+    fn zsh_reads_quoted_quotes_the_same_with_rc_quotes() {
+        // After a closing quote `quote` writes a backslash or ends the word, never another
+        // quote, so rc_quotes has nothing to join.
+        for value in ["''", "a''b", "'", "!'!", "it's"] {
+            assert_eq!(unquote_rc_quotes(&quote(value)).as_deref(), Some(value));
+        }
+    }
+
     proptest! {
         #[test]
         fn sh_quote_round_trips_any_string_without_nul(value in value_strategy()) {
-            prop_assert_eq!(unquote(&quote(&value)), Some(value));
+            let quoted = quote(&value);
+            // zsh reads it the same with rc_quotes on.
+            prop_assert_eq!(unquote_rc_quotes(&quoted), Some(value.clone()));
+            prop_assert_eq!(unquote(&quoted), Some(value));
         }
     }
 }

@@ -47,7 +47,7 @@ impl FakeSts {
             access_key_id: format!("ASIA{n:016}"),
             secret_access_key: format!("secret{n}"),
             session_token: Some(format!("token{n}")),
-            expiration: Some(super::super::epoch_now() + secs),
+            expiration: Some(crate::creds::epoch_now() + secs),
         })
     }
 }

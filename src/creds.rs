@@ -1,6 +1,5 @@
-//! Temporary credentials and how to get them: which STS calls, in which order, through the cache.
-
-pub mod provider;
+//! The plain data every layer shares: AWS credentials, their expiry and how a key is shown
+//! masked. A leaf: it imports nothing of runas.
 
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

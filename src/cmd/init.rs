@@ -16,35 +16,29 @@
 //! The scripts are real files, linted as files (`bash -n`, `zsh -n`, `fish --no-execute`,
 //! shellcheck, a PowerShell parser) and run in real shells by tests/hooks.rs.
 
-use crate::cli::HookShell;
+use crate::shell::ShellKind;
 use crate::{Error, Result};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The hook scripts, as they are in shell/.
-pub const BASH: &str = include_str!("../shell/runas.bash");
-pub const ZSH: &str = include_str!("../shell/runas.zsh");
-pub const FISH: &str = include_str!("../shell/runas.fish");
-pub const PWSH: &str = include_str!("../shell/runas.ps1");
+pub const BASH: &str = include_str!("../../shell/runas.bash");
+pub const ZSH: &str = include_str!("../../shell/runas.zsh");
+pub const FISH: &str = include_str!("../../shell/runas.fish");
+pub const PWSH: &str = include_str!("../../shell/runas.ps1");
 
 /// The hook script for `shell`, for this binary and the process environment.
-pub fn script(shell: HookShell) -> Result<String> {
-    let exe = std::env::current_exe()
-        .map_err(|e| Error::Usage(format!("cannot find the path of this runas binary: {e}")))?;
-    let window = match std::env::var("RUNAS_MIN_TTL") {
-        Ok(text) if !text.is_empty() => match crate::config::duration::parse_go_duration(&text) {
-            Ok(window) => window,
-            // The hook still loads (a shell without it is worse); `runas env` reports the value.
-            Err(reason) => {
-                crate::warn(format!(
-                    "RUNAS_MIN_TTL = {text:?} is not a duration ({reason}); the prompt hook uses 5m"
-                ));
-                crate::cache::Cache::DEFAULT_WINDOW
-            }
-        },
-        _ => crate::cache::Cache::DEFAULT_WINDOW,
-    };
+pub fn script(shell: ShellKind) -> Result<String> {
+    let exe = std::env::current_exe().map_err(|e| Error::BinaryPath {
+        problem: format!("cannot find the path of this runas binary: {e}"),
+    })?;
+    let env = crate::process_env();
+    let window = crate::cache::refresh_window(&env).unwrap_or_else(|e| {
+        // The hook still loads (a shell without it is worse); `runas env` reports the value.
+        crate::warn(format_args!("{e}; the prompt hook uses 5m"));
+        crate::cache::Cache::DEFAULT_WINDOW
+    });
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -53,19 +47,23 @@ pub fn script(shell: HookShell) -> Result<String> {
 
 /// The script for `shell` with `bin` as the binary, `window` as the refresh window and `now`
 /// (seconds since the epoch) as fish's clock reference. Pure, for tests.
-pub fn render(shell: HookShell, bin: &Path, window: Duration, now: u64) -> Result<String> {
-    let bin = bin.to_str().ok_or_else(|| {
-        Error::Usage(format!(
-            "the path of this runas binary is not UTF-8 ({}); install it under a UTF-8 path",
-            bin.display()
-        ))
+pub fn render(shell: ShellKind, bin: &Path, window: Duration, now: u64) -> Result<String> {
+    let bin = bin.to_str().ok_or_else(|| Error::BinaryPath {
+        problem: format!("the path of this runas binary is not UTF-8 ({})", bin.display()),
     })?;
     // A path with a NUL cannot exist; a newline can, and every quoter keeps it inside quotes.
     let names = Names::from_cli();
     let window = window.as_secs();
     let mut out = String::new();
     match shell {
-        HookShell::Bash | HookShell::Zsh => {
+        ShellKind::Sh => {
+            return Err(Error::Usage(
+                "POSIX sh has no prompt hook: load it in bash, zsh, fish or pwsh, or run \
+                 eval \"$(runas env --shell sh PROFILE)\" in sh"
+                    .into(),
+            ));
+        }
+        ShellKind::Bash | ShellKind::Zsh => {
             let q = crate::shell::sh::quote;
             let _ = writeln!(out, "_runas_bin={}", q(bin));
             let _ = writeln!(out, "_runas_window={window}");
@@ -73,9 +71,9 @@ pub fn render(shell: HookShell, bin: &Path, window: Duration, now: u64) -> Resul
                 let words: Vec<String> = words.iter().map(|w| q(w)).collect();
                 let _ = writeln!(out, "{var}=({})", words.join(" "));
             }
-            out.push_str(if shell == HookShell::Bash { BASH } else { ZSH });
+            out.push_str(if shell == ShellKind::Bash { BASH } else { ZSH });
         }
-        HookShell::Fish => {
+        ShellKind::Fish => {
             let q = crate::shell::fish::quote;
             let _ = writeln!(out, "set -g _runas_bin {}", q(bin));
             let _ = writeln!(out, "set -g _runas_window {window}");
@@ -86,7 +84,7 @@ pub fn render(shell: HookShell, bin: &Path, window: Duration, now: u64) -> Resul
             }
             out.push_str(FISH);
         }
-        HookShell::Pwsh => {
+        ShellKind::Pwsh => {
             let q = crate::shell::pwsh::quote;
             let _ = writeln!(out, "$global:_runas_bin = {}", q(bin));
             let _ = writeln!(out, "$global:_runas_window = {window}");
@@ -220,7 +218,7 @@ mod tests {
 
     const HOSTILE_PATH: &str = "/opt/it's a \"dir\"/$(id)/runas";
 
-    fn prelude(shell: HookShell) -> String {
+    fn prelude(shell: ShellKind) -> String {
         let text = render(
             shell,
             &PathBuf::from(HOSTILE_PATH),
@@ -229,10 +227,11 @@ mod tests {
         )
         .unwrap();
         let body = match shell {
-            HookShell::Bash => BASH,
-            HookShell::Zsh => ZSH,
-            HookShell::Fish => FISH,
-            HookShell::Pwsh => PWSH,
+            ShellKind::Bash => BASH,
+            ShellKind::Zsh => ZSH,
+            ShellKind::Fish => FISH,
+            ShellKind::Pwsh => PWSH,
+            ShellKind::Sh => unreachable!("render refuses sh"),
         };
         assert!(
             text.ends_with(body),
@@ -245,14 +244,14 @@ mod tests {
     fn init_quotes_the_binary_path_for_each_shell() {
         let first = |shell| prelude(shell).lines().next().unwrap().to_string();
         let sh = r#"'/opt/it'\''s a "dir"/$(id)/runas'"#;
-        assert_eq!(first(HookShell::Bash), format!("_runas_bin={sh}"));
-        assert_eq!(first(HookShell::Zsh), format!("_runas_bin={sh}"));
+        assert_eq!(first(ShellKind::Bash), format!("_runas_bin={sh}"));
+        assert_eq!(first(ShellKind::Zsh), format!("_runas_bin={sh}"));
         assert_eq!(
-            first(HookShell::Fish),
+            first(ShellKind::Fish),
             r#"set -g _runas_bin '/opt/it\'s a "dir"/$(id)/runas'"#
         );
         assert_eq!(
-            first(HookShell::Pwsh),
+            first(ShellKind::Pwsh),
             r#"$global:_runas_bin = '/opt/it''s a "dir"/$(id)/runas'"#
         );
     }
@@ -260,27 +259,33 @@ mod tests {
     #[test]
     fn init_prints_the_window_in_whole_seconds() {
         let text = render(
-            HookShell::Bash,
+            ShellKind::Bash,
             Path::new("/r"),
             Duration::from_millis(899_900),
             0,
         )
         .unwrap();
         assert!(text.contains("\n_runas_window=899\n"), "{text}");
-        let text = render(HookShell::Pwsh, Path::new("/r"), Duration::from_secs(300), 0).unwrap();
+        let text = render(ShellKind::Pwsh, Path::new("/r"), Duration::from_secs(300), 0).unwrap();
         assert!(text.contains("\n$global:_runas_window = 300\n"), "{text}");
     }
 
     #[test]
+    fn init_has_no_hook_for_posix_sh() {
+        let e = render(ShellKind::Sh, Path::new("/r"), Duration::ZERO, 0).unwrap_err();
+        assert!(e.to_string().contains("POSIX sh has no prompt hook"), "{e}");
+    }
+
+    #[test]
     fn init_gives_fish_the_time_as_its_clock_reference() {
-        assert!(prelude(HookShell::Fish).contains("\nset -g _runas_epoch_at_init 1700000000\n"));
+        assert!(prelude(ShellKind::Fish).contains("\nset -g _runas_epoch_at_init 1700000000\n"));
     }
 
     #[test]
     fn init_refuses_a_path_that_is_not_utf8() {
         use std::os::unix::ffi::OsStrExt;
         let path = Path::new(std::ffi::OsStr::from_bytes(b"/opt/\xff/runas"));
-        let e = render(HookShell::Bash, path, Duration::ZERO, 0).unwrap_err();
+        let e = render(ShellKind::Bash, path, Duration::ZERO, 0).unwrap_err();
         assert!(e.to_string().contains("not UTF-8"), "{e}");
     }
 
@@ -334,7 +339,8 @@ mod tests {
 
     #[test]
     fn init_script_variables_and_functions_are_prefixed() {
-        // Every function a script defines is `runas`, `runas_…` or `_runas_…` (STYLE.md).
+        // Every function a script defines is `runas`, `runas_…` or `_runas_…`, so none can
+        // clash with a function of the user's.
         for (shell, body) in [("bash", BASH), ("zsh", ZSH), ("fish", FISH), ("pwsh", PWSH)] {
             for line in body.lines() {
                 let line = line.trim_start();

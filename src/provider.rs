@@ -9,10 +9,10 @@
 //! - chains: each role in turn with the previous role's credentials, clamped to 1h;
 //! - source keys that are already temporary (`aws_session_token`): no GetSessionToken.
 
-use super::Credentials;
 use crate::cache::{Cache, CacheKey};
 use crate::config::duration::format_go_duration;
 use crate::config::{CHAINED_ROLE_MAX, Resolved};
+use crate::creds::Credentials;
 use crate::sts::{AssumeRole, Mfa, Sts};
 use crate::{Error, Result};
 use std::time::Duration;

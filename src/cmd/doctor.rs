@@ -51,17 +51,21 @@ const SKEW_LIMIT: Duration = Duration::from_secs(5 * 60);
 const SKEW_WARNING: Duration = Duration::from_secs(60);
 
 /// Run every check. `server_time` asks STS for its time (injected so tests need no network).
+///
+/// `env` is the environment as it is now; settings resolve against it as it was before runas
+/// switched it, as every command resolves them.
 pub fn check(env: &EnvMap, server_time: &dyn Fn(&StsSettings) -> Result<SystemTime>) -> Vec<Finding> {
+    let original = crate::env::original(env);
     let mut findings = Vec::new();
-    let paths = Paths::from_env(env);
+    let paths = Paths::from_env(&original);
     let files = check_files(&paths, &mut findings);
     if let Some(files) = &files {
-        check_profiles(files, env, &mut findings);
+        check_profiles(files, &original, &mut findings);
     }
     check_hook(env, &mut findings);
-    check_fish_universals(env, &mut findings);
-    check_clock(files.as_ref(), env, server_time, &mut findings);
-    check_cache(env, &mut findings);
+    check_fish_universals(&original, &mut findings);
+    check_clock(files.as_ref(), env, &original, server_time, &mut findings);
+    check_cache(&original, &mut findings);
     findings
 }
 
@@ -216,29 +220,35 @@ fn check_fish_universals(env: &EnvMap, findings: &mut Vec<Finding>) {
 fn check_clock(
     files: Option<&Files>,
     env: &EnvMap,
+    original: &EnvMap,
     server_time: &dyn Fn(&StsSettings) -> Result<SystemTime>,
     findings: &mut Vec<Finding>,
 ) {
-    // Ask the endpoint the usual profile would use, or the default one.
-    let resolved = files.and_then(|files| {
-        let name = config::requested_profile(None, env).unwrap_or_else(|_| "default".into());
-        config::resolve(files, env, &Overrides::default(), &name).ok()
-    });
-    let settings = StsSettings {
-        region: resolved
-            .as_ref()
-            .and_then(|r| r.region.as_ref().map(|s| s.value.clone()))
-            .or_else(|| env.get("AWS_REGION").cloned())
-            .unwrap_or_else(|| "us-east-1".into()),
-        endpoint_url: resolved
-            .as_ref()
-            .and_then(|r| r.endpoint_url.as_ref().map(|s| s.value.clone()))
-            .or_else(|| {
-                env.get("AWS_ENDPOINT_URL_STS")
-                    .or_else(|| env.get("AWS_ENDPOINT_URL"))
-                    .cloned()
-            }),
-        legacy_global_endpoint: resolved.as_ref().is_some_and(|r| r.legacy_global_endpoint),
+    // Ask the endpoint of the profile a command run here would use, else of `default`.
+    let name = config::requested_profile(None, env).unwrap_or_else(|_| "default".into());
+    let resolved =
+        files.and_then(|files| config::resolve(files, original, &Overrides::default(), &name).ok());
+    let settings = match &resolved {
+        Some(profile) => StsSettings::for_profile(profile),
+        // No such profile: the endpoint the environment names, as a command would call it.
+        None => StsSettings {
+            region: original
+                .get("AWS_REGION")
+                .cloned()
+                .unwrap_or_else(|| crate::sts::DEFAULT_REGION.into()),
+            endpoint_url: original
+                .get("AWS_ENDPOINT_URL_STS")
+                .or_else(|| original.get("AWS_ENDPOINT_URL"))
+                .cloned(),
+            legacy_global_endpoint: false,
+        },
+    };
+    let checked = match &resolved {
+        Some(_) => format!(
+            "profile {name:?}, {}",
+            crate::sts::AwsSts::new(settings.clone()).endpoint_shown()
+        ),
+        None => crate::sts::AwsSts::new(settings.clone()).endpoint_shown(),
     };
     let now = SystemTime::now();
     match server_time(&settings) {
@@ -262,8 +272,9 @@ fn check_clock(
                 )));
             } else {
                 findings.push(Finding::ok(format!(
-                    "the clock agrees with STS (within {}s)",
-                    skew.as_secs()
+                    "the clock agrees with STS (within {}s; {})",
+                    skew.as_secs(),
+                    crate::one_line(&checked)
                 )));
             }
         }

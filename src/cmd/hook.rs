@@ -1,0 +1,124 @@
+//! `runas use` and `runas off`, as the shell hook's `runas` function runs them
+//! (`--hook SHELL`): `runas env` and `runas unset` for the hook's own shell, with everything
+//! that would make the hook evaluate something else refused; and the prompt's refresh
+//! (`--due WINDOW`).
+
+use super::session::credentials;
+use crate::cache;
+use crate::cli::{CredentialArgs, OffArgs, UseArgs};
+use crate::env;
+use crate::shell::{self, ShellKind};
+use crate::{EnvMap, Error, Result};
+use std::time::Duration;
+
+/// `runas off`: `runas unset` for the hook's shell.
+pub(crate) fn off(args: &OffArgs, env: &EnvMap) -> Result<String> {
+    match args.hook {
+        Some(shell) => super::unset::run(Some(shell), env),
+        None => Err(no_hook("off")),
+    }
+}
+
+/// `runas use`, as the hook's `runas` function calls it: `runas env` for the hook's shell, with
+/// the flags that would make the hook evaluate something else refused.
+pub(crate) fn run_use(args: &UseArgs, env: &EnvMap) -> Result<String> {
+    let Some(shell) = args.hook else {
+        return Err(no_hook("use"));
+    };
+    if args.shell.is_some() {
+        return Err(Error::Usage(
+            "runas use writes for the shell it runs in: drop --shell (it is for runas env)".into(),
+        ));
+    }
+    if args.format.is_some() {
+        return Err(Error::Usage(
+            "runas use evaluates shell code in this shell: drop --format (for JSON, run runas env \
+             --format json PROFILE)"
+                .into(),
+        ));
+    }
+    if let Some(window) = args.due {
+        return refresh_due(&args.creds, shell, Duration::from_secs(window), env);
+    }
+    let (resolved, creds) = credentials(&args.creds, env, cache::refresh_window(env)?)?;
+    let ops = super::env::switch_ops(&resolved, &creds, args.creds.session, env)?;
+    Ok(shell::render(shell, &ops))
+}
+
+/// `runas use` or `runas off` typed where the hook is not loaded: the line that loads it.
+fn no_hook(command: &str) -> Error {
+    let line = match shell::detect::pick(None) {
+        Ok(ShellKind::Fish) => "runas init fish | source",
+        Ok(ShellKind::Pwsh) => "Invoke-Expression (& runas init pwsh | Out-String)",
+        Ok(ShellKind::Zsh) => "eval \"$(runas init zsh)\"",
+        _ => "eval \"$(runas init bash)\"",
+    };
+    Error::Usage(format!(
+        "runas {command} works through the shell hook, which is not loaded in this shell; add \
+         {line} to your shell's rc file (or run eval \"$(runas env PROFILE)\" instead)"
+    ))
+}
+
+/// The prompt hook's refresh: new credentials for the active profile (and kind) when they are
+/// due within `window`, plus a minute (the shell's clock and runas's may differ by a second,
+/// and credentials the cache still found valid would come back unchanged). Never asks, waits
+/// for another runas's lock only briefly, and on failure gives the whole line the prompt shows.
+fn refresh_due(creds: &CredentialArgs, shell: ShellKind, window: Duration, env: &EnvMap) -> Result<String> {
+    let Some(profile) = env.get(env::PROFILE).filter(|p| !p.is_empty()).cloned() else {
+        return Err(Error::NoActiveProfile);
+    };
+    let session = env.get(env::SESSION).is_some_and(|v| !v.is_empty());
+    let args = CredentialArgs {
+        profile: Some(profile.clone()),
+        session,
+        no_prompt: true,
+        ..creds.clone()
+    };
+    crate::set_quiet(true);
+    let result = credentials(&args, env, window + Duration::from_secs(60))
+        .and_then(|(resolved, c)| super::env::switch_ops(&resolved, &c, session, env));
+    crate::set_quiet(false);
+    match result {
+        Ok(ops) => Ok(shell::render(shell, &ops)),
+        Err(e) => {
+            let text = e.to_string();
+            // The error's own remedy (after "; ") is replaced by the one that fits here: to
+            // switch again, which may ask for an MFA code.
+            let reason = text.split("; ").next().unwrap_or(&text);
+            let left = env
+                .get(env::EXPIRES)
+                .and_then(|v| v.parse::<u64>().ok())
+                .map(|exp| exp.saturating_sub(crate::creds::epoch_now()));
+            let when = match left {
+                Some(0) | None => "has expired".to_string(),
+                Some(secs) => format!("expires in {}", short_duration(secs)),
+            };
+            Err(Error::NotRefreshed(format!(
+                "{profile} {when} and was not refreshed ({reason}); to switch again, type: runas use {}{}",
+                if session { "-s " } else { "" },
+                shell::quote_if_needed(shell, &profile)
+            )))
+        }
+    }
+}
+
+/// `59s`, `42m`, `1h05m`, rounded down: how the prompt writes the time left.
+fn short_duration(secs: u64) -> String {
+    match secs {
+        0..60 => format!("{secs}s"),
+        60..3600 => format!("{}m", secs / 60),
+        _ => format!("{}h{:02}m", secs / 3600, secs % 3600 / 60),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_prompt_writes_time_left_rounded_down() {
+        assert_eq!(short_duration(59), "59s");
+        assert_eq!(short_duration(60 * 42 + 59), "42m");
+        assert_eq!(short_duration(3600 + 5 * 60 + 59), "1h05m");
+    }
+}

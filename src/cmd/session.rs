@@ -1,0 +1,121 @@
+//! The one way every command turns its arguments into a resolved profile, and, for those
+//! that need credentials, a cache and an STS client: which profile (the README's order, in
+//! `config::requested_profile`), resolved against the environment as it was before runas
+//! switched it, with the resolver's warnings said once.
+
+use crate::cache::{self, Cache};
+use crate::cli::CredentialArgs;
+use crate::config::{self, Files, Overrides, Paths, Resolved};
+use crate::creds::Credentials;
+use crate::env;
+use crate::provider::{self, Options, Provider, TerminalMfa};
+use crate::sts::{AwsSts, StsSettings};
+use crate::{EnvMap, Error, Result};
+use std::time::Duration;
+
+/// How long a run that may not ask for an MFA code waits for another runas's lock.
+const NO_PROMPT_LOCK_WAIT: Duration = Duration::from_secs(2);
+
+impl CredentialArgs {
+    pub(crate) fn overrides(&self) -> Overrides {
+        Overrides {
+            mfa_serial: self.mfa_serial.clone(),
+            external_id: self.external_id.clone(),
+            session_duration: self.session_duration.clone(),
+            role_duration: self.role_duration.clone(),
+        }
+    }
+}
+
+/// The profile `profile` (else the one the environment names) resolved with `overrides`.
+///
+/// The profile comes from the shell as it is now: after `runas use p`, AWS_PROFILE is gone
+/// (the one the shell saved is the user's old choice, not the profile in use) and
+/// AWSRUNAS_PROFILE names p. Its settings resolve against the shell as it was before runas
+/// switched it, so the region runas set for one profile does not stick to the next.
+pub(crate) fn resolve(profile: Option<&str>, overrides: &Overrides, env: &EnvMap) -> Result<Resolved> {
+    let requested = config::requested_profile(profile, env)?;
+    let original = env::original(env);
+    let files = Files::load(&Paths::from_env(&original))?;
+    let resolved = config::resolve(&files, &original, overrides, &requested)?;
+    for warning in &resolved.warnings {
+        crate::warn(warning);
+    }
+    Ok(resolved)
+}
+
+/// Everything a command needs to get credentials: the resolved profile, the cache, STS.
+/// Building it does no network I/O and starts no runtime: the warm path stays cheap.
+pub(crate) struct Session {
+    pub(crate) resolved: Resolved,
+    pub(crate) cache: Cache,
+    pub(crate) sts: AwsSts,
+    mfa: TerminalMfa,
+}
+
+impl Session {
+    /// The profile the arguments name (see `resolve`), with the cache's refresh window
+    /// `min_ttl`.
+    pub(crate) fn open(args: &CredentialArgs, env: &EnvMap, min_ttl: Duration) -> Result<Session> {
+        // A given MFA code is checked before anything else, so a typo costs no STS call.
+        let given_code = args
+            .otp
+            .clone()
+            .or_else(|| env.get("MFA_CODE").filter(|c| !c.is_empty()).cloned());
+        if let Some(code) = &given_code {
+            provider::check_mfa_code(code, "your MFA device")?;
+        }
+        let resolved = resolve(args.profile.as_deref(), &args.overrides(), env)?;
+        let mut cache = Cache::new(
+            cache::cache_dir(&env::original(env)).ok_or(Error::NoCacheDir)?,
+            min_ttl,
+        );
+        if args.no_prompt {
+            // Another runas may hold the lock while it waits for someone to type a code: a
+            // run that may not ask (the prompt hook) must not wait for that.
+            cache = cache.with_lock_wait(NO_PROMPT_LOCK_WAIT);
+        }
+        let sts = AwsSts::new(StsSettings::for_profile(&resolved));
+        let mfa = TerminalMfa {
+            given: given_code,
+            may_prompt: !args.no_prompt,
+        };
+        Ok(Session {
+            resolved,
+            cache,
+            sts,
+            mfa,
+        })
+    }
+
+    pub(crate) fn credentials(&self, args: &CredentialArgs) -> Result<Credentials> {
+        let provider = Provider {
+            sts: &self.sts,
+            cache: &self.cache,
+            mfa: &self.mfa,
+        };
+        let options = Options {
+            session_only: args.session,
+            refresh: args.refresh,
+        };
+        let creds = provider.credentials(&self.resolved, options)?;
+        if args.expiration {
+            match creds.expiration {
+                Some(exp) => eprintln!("runas: credentials expire at {}", env::rfc3339(exp)),
+                None => eprintln!("runas: these credentials do not expire"),
+            }
+        }
+        Ok(creds)
+    }
+}
+
+/// Credentials for the profile the arguments name; see `Session::open`.
+pub(crate) fn credentials(
+    args: &CredentialArgs,
+    env: &EnvMap,
+    min_ttl: Duration,
+) -> Result<(Resolved, Credentials)> {
+    let session = Session::open(args, env, min_ttl)?;
+    let creds = session.credentials(args)?;
+    Ok((session.resolved, creds))
+}

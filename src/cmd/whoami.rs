@@ -1,0 +1,33 @@
+//! `runas whoami`: the account, ARN and user id of a profile's credentials.
+
+use super::session::Session;
+use crate::cache;
+use crate::cli::WhoamiArgs;
+use crate::provider;
+use crate::sts::Sts;
+use crate::{EnvMap, Result};
+
+pub(crate) fn run(args: &WhoamiArgs, env: &EnvMap) -> Result<String> {
+    let session = Session::open(&args.creds, env, cache::refresh_window(env)?)?;
+    let creds = session.credentials(&args.creds)?;
+    let id = match session.sts.get_caller_identity(&creds) {
+        // Cached credentials that STS says expired: drop what this profile cached and try once
+        // more, as `env` does when AssumeRole meets the same answer.
+        Err(e) if provider::is_expired_token(&e) && creds.expiration.is_some() => {
+            provider::forget(&session.cache, &session.resolved);
+            let creds = session.credentials(&args.creds)?;
+            session.sts.get_caller_identity(&creds)?
+        }
+        other => other?,
+    };
+    if args.json {
+        return Ok(format!(
+            "{}\n",
+            serde_json::json!({"Account": id.account, "Arn": id.arn, "UserId": id.user_id})
+        ));
+    }
+    Ok(format!(
+        "account  {}\narn      {}\nuser_id  {}\n",
+        id.account, id.arn, id.user_id
+    ))
+}
