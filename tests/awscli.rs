@@ -3,7 +3,7 @@
 //! `credential_process = runas env --format json prod`, `aws sts get-caller-identity` proves
 //! that it holds prod's assumed-role credentials.
 
-mod common;
+use crate::common;
 
 use common::moto::{Moto, shared as moto};
 use common::sandbox::{CONFIG, CREDENTIALS, Sandbox, aws_cli, parse_env0, stderr, stdout};

@@ -6,7 +6,7 @@
 //! status 0. The values come back through `printf '%s'` into files and through `env -0`, so the
 //! test compares bytes. Rules and hostile values: ../shared/SHELLS.md.
 
-mod common;
+use crate::common;
 
 use common::moto::{Moto, shared as moto};
 use common::sandbox::{CONFIG, CREDENTIALS, Sandbox, assert_error, parse_env0, stderr, stdout};

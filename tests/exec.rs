@@ -3,7 +3,7 @@
 //! replaces itself with the command (so the exit status and signals are the command's own), and
 //! on an error the command does not run, stdout stays empty and the status is 1.
 
-mod common;
+use crate::common;
 
 use common::moto::{Moto, shared as moto};
 use common::sandbox::{CONFIG, CREDENTIALS, Sandbox, assert_error, parse_env0, stderr, stdout};

@@ -6,7 +6,7 @@
 //! Error answers come from the canned-answer stub (real STS error XML, which moto cannot
 //! produce in a form the SDK reads); everything that must succeed runs against moto.
 
-mod common;
+use crate::common;
 
 use common::dead_endpoint;
 use common::moto::{Moto, shared as moto};
@@ -563,7 +563,8 @@ fn fill_up(dir: &Path) {
 
 #[test]
 fn a_full_disk_keeps_the_old_entry_and_still_prints_new_credentials_with_a_warning() {
-    let moto = moto();
+    // Its own moto: the test counts the STS calls, which other tests would add to.
+    let moto = Moto::start();
     let sandbox = Sandbox::new(&moto.endpoint(), CONFIG, CREDENTIALS);
     // A 64 KiB tmpfs as the cache folder, 0700 as runas would make it.
     let _mount = match Mount::tmpfs(&sandbox.cache_dir(), "size=64k,mode=0700") {
@@ -675,7 +676,8 @@ fn a_runas_killed_while_holding_the_lock_does_not_hold_up_the_next() {
 #[test]
 fn thirty_two_cold_runs_at_once_make_one_sts_call_and_print_the_same_valid_exports() {
     const RUNS: usize = 32;
-    let moto = moto();
+    // Its own moto: the test counts the STS calls, which other tests would add to.
+    let moto = Moto::start();
     let sandbox = Sandbox::new(&moto.endpoint(), TEMP_CONFIG, TEMP_CREDENTIALS);
     let (cache, keys) = keys_of(&sandbox, "r");
     // Hold the role's lock until every run has found the cache empty and is waiting for it,

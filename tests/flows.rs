@@ -9,11 +9,11 @@
 //! warm path is watched with strace. Every stderr of every run is kept and, when the test ends,
 //! searched for the secrets the runs printed on stdout.
 
-mod common;
+use crate::common;
 
 use common::dead_endpoint;
 use common::moto::Moto;
-use common::sandbox::{CONFIG, CREDENTIALS, Sandbox, assert_error, stderr, stdout};
+use common::sandbox::{CONFIG, CREDENTIALS, Sandbox, assert_error, assert_quiet_success, stderr, stdout};
 use common::stub::{Answer, Stub};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -384,7 +384,7 @@ fn parse_exports(out: &str) -> BTreeMap<String, String> {
 
 /// A successful `runas env --shell sh` run's exports, with nothing on stderr.
 fn exports(o: &Output) -> BTreeMap<String, String> {
-    assert_success(o);
+    assert_quiet_success(o);
     let vars = parse_exports(&stdout(o));
     for name in [
         "AWS_ACCESS_KEY_ID",
@@ -403,18 +403,8 @@ fn exports(o: &Output) -> BTreeMap<String, String> {
 
 /// A successful `--format json` run's document, with nothing on stderr.
 fn json(o: &Output) -> serde_json::Value {
-    assert_success(o);
+    assert_quiet_success(o);
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
-}
-
-fn assert_success(o: &Output) {
-    assert!(
-        o.status.success(),
-        "exit {:?}, stderr: {}",
-        o.status.code(),
-        stderr(o)
-    );
-    assert!(o.stderr.is_empty(), "stderr: {}", stderr(o));
 }
 
 fn epoch_now() -> u64 {
@@ -607,7 +597,7 @@ fn a_chain_assumes_each_role_with_the_previous_one() {
     assert_eq!(warm, ops);
 
     let o = lab.run(&["whoami", "ops", "--no-prompt"]);
-    assert_success(&o);
+    assert_quiet_success(&o);
     assert_eq!(sts.actions(), ["GetCallerIdentity"]);
     let out = stdout(&o);
     let arns: Vec<&str> = out
@@ -1218,7 +1208,7 @@ fn cache_clear_removes_a_profiles_entries_or_all_and_says_how_many() {
     assert_eq!(lab.sandbox.cache_entries().len(), 3, "session, prod, ops");
 
     let o = lab.run(&["cache", "clear", "prod"]);
-    assert_success(&o);
+    assert_quiet_success(&o);
     assert_eq!(stdout(&o), "removed 2 cache entries\n", "prod's session and role");
     assert_eq!(lab.sandbox.cache_entries().len(), 1, "ops's own entry stays");
     // prod goes back to STS, and needs a code again.
@@ -1229,7 +1219,7 @@ fn cache_clear_removes_a_profiles_entries_or_all_and_says_how_many() {
     assert_eq!(sts.actions(), ["GetSessionToken", "AssumeRole"]);
 
     let o = lab.run(&["cache", "clear"]);
-    assert_success(&o);
+    assert_quiet_success(&o);
     assert_eq!(stdout(&o), "removed 3 cache entries\n");
     assert!(lab.sandbox.cache_entries().is_empty());
     let o = lab.run(&["cache", "clear"]);
@@ -1279,7 +1269,7 @@ fn expiration_flag_prints_the_expiry_on_stderr_and_nothing_more_on_stdout() {
     let o = lab.run(&["env", "prod", "-e", "-o", CODE, "--shell", "sh"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let plain = lab.run(&["env", "prod", "--no-prompt", "--shell", "sh"]);
-    assert_success(&plain);
+    assert_quiet_success(&plain);
     assert_eq!(stdout(&o), stdout(&plain), "-e adds nothing to stdout");
     let expiry = &parse_exports(&stdout(&o))["AWS_CREDENTIAL_EXPIRATION"];
     assert_eq!(stderr(&o), format!("runas: credentials expire at {expiry}\n"));

@@ -4,7 +4,7 @@
 //! init twice leaves one hook, credentials near expiry are refreshed at the next prompt (or one
 //! line says why not), and a prompt with nothing due starts no process (checked with strace).
 
-mod common;
+use crate::common;
 
 use common::moto::Moto;
 use common::pty::{DEADLINE, Term};

@@ -4,7 +4,7 @@
 //! sends nothing to STS (a stub that counts requests stands in for it). The cases that must
 //! work (CRLF, a BOM, empty files, clamped durations, odd profile names) run against moto.
 
-mod common;
+use crate::common;
 
 use common::moto::shared as moto;
 use common::sandbox::{CONFIG, CREDENTIALS, Sandbox, stderr, stdout};

@@ -3,7 +3,7 @@
 //! a path with a space and quotes still runs, format `runas_prompt` as documented, and complete
 //! subcommands and profile names. The interactive behaviour is in tests/hooks.rs.
 
-mod common;
+use crate::common;
 
 use common::sandbox::{CONFIG, CREDENTIALS, Sandbox, stderr, stdout};
 use std::path::{Path, PathBuf};

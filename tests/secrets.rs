@@ -6,7 +6,7 @@
 //! (tests/common/secrets.rs); this file drives every command and error path on purpose, then
 //! checks all their stderrs again against every secret known at the end.
 
-mod common;
+use crate::common;
 
 use common::moto::Moto;
 use common::sandbox::{CONFIG, CREDENTIALS, Sandbox, stderr, stdout};

@@ -4,7 +4,7 @@
 //! aws-config provider chain), so it never asks the instance metadata service; scripts/test
 //! still sets AWS_EC2_METADATA_DISABLED=true for every process.
 
-mod common;
+use crate::common;
 
 use common::moto::Moto;
 use common::stub::{Answer, Silent, Stub};

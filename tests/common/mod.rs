@@ -1,9 +1,7 @@
 //! Shared helpers for the integration tests: a local STS (moto server) and a canned-answer
 //! HTTP stub for the error codes moto cannot produce in a form the SDK reads.
 //!
-//! Each file under tests/ is its own crate and uses only some of these helpers, so unused ones
-//! are expected there.
-#![allow(dead_code)]
+//! All the tests are one crate, so a helper nobody uses is a dead-code warning: delete it.
 
 pub mod moto;
 pub mod pty;
