@@ -9,7 +9,7 @@
 use crate::common;
 
 use common::moto::{Moto, shared as moto};
-use common::sandbox::{CONFIG, CREDENTIALS, Sandbox, assert_error, parse_env0, stderr, stdout};
+use common::sandbox::{CONFIG, CREDENTIALS, PROD_ROLE, Sandbox, assert_error, parse_env0, stderr, stdout};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
@@ -79,11 +79,6 @@ const SHELLS: [&Shell; 4] = [&BASH, &ZSH, &DASH, &FISH];
 
 /// Variables the shells themselves set or change, left out when environments are compared.
 const SHELL_OWN: [&str; 4] = ["_", "SHLVL", "PWD", "OLDPWD"];
-
-/// The role every extra profile of these tests assumes: prod's, with the same source, so they
-/// share prod's cache entry (the key is made of the source, the role and the durations, not the
-/// profile name) and only the first call of a test reaches moto.
-const PROD_ROLE: &str = "role_arn = arn:aws:iam::123456789012:role/prod\nsource_profile = default\n";
 
 /// A sandboxed user (config, credentials, cache) talking to moto, and the shells run for it.
 struct World {

@@ -11,10 +11,13 @@
 
 use crate::common;
 
-use common::dead_endpoint;
 use common::moto::Moto;
-use common::sandbox::{CONFIG, CREDENTIALS, Sandbox, assert_error, assert_quiet_success, stderr, stdout};
-use common::stub::{Answer, Stub};
+use common::sandbox::{
+    CONFIG, CREDENTIALS, LONG_TERM_SECRET, MFA_CODE, Sandbox, assert_error, assert_quiet_success, stderr,
+    stdout,
+};
+use common::stub::{Answer, Stub, sts_time};
+use common::{LOCK_NOTICE, dead_endpoint, mode};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;
@@ -30,11 +33,8 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 const MFA_SERIAL: &str = "arn:aws:iam::123456789012:mfa/alice";
-const CODE: &str = "123456";
 const PROD_ARN: &str = "arn:aws:iam::123456789012:role/prod";
 const OPS_ARN: &str = "arn:aws:iam::210987654321:role/ops";
-/// The long-term secret key in `CREDENTIALS`.
-const LONG_TERM_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 /// moto's GetSessionToken answers these same keys every time (HARNESS.md).
 const MOTO_SESSION_KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
 const MOTO_SESSION_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY";
@@ -42,8 +42,6 @@ const MOTO_SESSION_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY";
 const DEAD_ENDPOINT_BOUND: Duration = Duration::from_secs(15);
 /// How long a helper waits for something another process does (a prompt, a lock notice).
 const PATIENCE: Duration = Duration::from_secs(30);
-/// What runas says once it has waited a second for another runas's lock.
-const LOCK_NOTICE: &str = "waiting for another runas to get these credentials";
 
 // ---------------------------------------------------------------------------------------------
 // A local STS that says which calls it got
@@ -322,7 +320,7 @@ impl Drop for Lab {
             for secret in self.secrets.borrow().iter() {
                 assert!(!err.contains(secret.as_str()), "a secret on stderr: {err:?}");
             }
-            assert!(!contains_code(err, CODE), "the MFA code on stderr: {err:?}");
+            assert!(!contains_code(err, MFA_CODE), "the MFA code on stderr: {err:?}");
         }
     }
 }
@@ -440,10 +438,6 @@ fn hours(h: u64) -> Duration {
     Duration::from_secs(h * 3600)
 }
 
-fn mode(path: &Path) -> u32 {
-    fs::metadata(path).unwrap().permissions().mode() & 0o777
-}
-
 /// Waits until `done` holds, or panics with `what` after `PATIENCE`.
 fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     let started = Instant::now();
@@ -461,13 +455,13 @@ fn a_cold_mfa_role_makes_two_calls_a_warm_one_none_and_refresh_one_without_a_cod
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
 
-    let cold = exports(&lab.run(&["env", "prod", "-o", CODE, "--shell", "sh"]));
+    let cold = exports(&lab.run(&["env", "prod", "-o", MFA_CODE, "--shell", "sh"]));
     let calls = sts.calls();
     let actions: Vec<&str> = calls.iter().map(Request::action).collect();
     assert_eq!(actions, ["GetSessionToken", "AssumeRole"]);
     let (session, role) = (&calls[0], &calls[1]);
     assert_eq!(session.param("SerialNumber"), Some(MFA_SERIAL));
-    assert_eq!(session.param("TokenCode"), Some(CODE));
+    assert_eq!(session.param("TokenCode"), Some(MFA_CODE));
     assert_eq!(session.security_token, None, "signed with the long-term keys");
     assert_eq!(role.param("RoleArn"), Some(PROD_ARN));
     assert_eq!(role.param("DurationSeconds"), Some("3600"));
@@ -512,12 +506,12 @@ fn a_keys_profile_with_mfa_makes_one_session_call_then_none() {
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
 
-    let cold = exports(&lab.run(&["env", "default", "-o", CODE, "--shell", "sh"]));
+    let cold = exports(&lab.run(&["env", "default", "-o", MFA_CODE, "--shell", "sh"]));
     let calls = sts.calls();
     assert_eq!(calls.len(), 1, "{calls:?}");
     assert_eq!(calls[0].action(), "GetSessionToken");
     assert_eq!(calls[0].param("SerialNumber"), Some(MFA_SERIAL));
-    assert_eq!(calls[0].param("TokenCode"), Some(CODE));
+    assert_eq!(calls[0].param("TokenCode"), Some(MFA_CODE));
     assert_eq!(calls[0].param("DurationSeconds"), Some("43200"), "12h by default");
     assert_eq!(cold["AWS_ACCESS_KEY_ID"], MOTO_SESSION_KEY_ID);
     assert_eq!(cold["AWS_SECRET_ACCESS_KEY"], MOTO_SESSION_SECRET);
@@ -534,7 +528,7 @@ fn a_role_duration_over_an_hour_assumes_the_role_directly_with_mfa() {
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
 
-    let doc = json(&lab.run(&["env", "prod", "-a", "2h", "-o", CODE, "--format", "json"]));
+    let doc = json(&lab.run(&["env", "prod", "-a", "2h", "-o", MFA_CODE, "--format", "json"]));
     let calls = sts.calls();
     assert_eq!(calls.len(), 1, "{calls:?}");
     let call = &calls[0];
@@ -542,7 +536,7 @@ fn a_role_duration_over_an_hour_assumes_the_role_directly_with_mfa() {
     assert_eq!(call.param("RoleArn"), Some(PROD_ARN));
     assert_eq!(call.param("DurationSeconds"), Some("7200"));
     assert_eq!(call.param("SerialNumber"), Some(MFA_SERIAL));
-    assert_eq!(call.param("TokenCode"), Some(CODE));
+    assert_eq!(call.param("TokenCode"), Some(MFA_CODE));
     assert_eq!(
         call.security_token, None,
         "signed with the long-term keys, not a session"
@@ -573,7 +567,7 @@ fn a_chain_assumes_each_role_with_the_previous_one() {
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
 
-    let ops = exports(&lab.run(&["env", "ops", "-o", CODE, "--shell", "sh"]));
+    let ops = exports(&lab.run(&["env", "ops", "-o", MFA_CODE, "--shell", "sh"]));
     let calls = sts.calls();
     let actions: Vec<&str> = calls.iter().map(Request::action).collect();
     assert_eq!(actions, ["GetSessionToken", "AssumeRole", "AssumeRole"]);
@@ -617,7 +611,7 @@ fn a_chained_role_over_an_hour_is_clamped_with_a_warning() {
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
 
-    let o = lab.run(&["env", "ops", "-a", "3h", "-o", CODE, "--format", "json"]);
+    let o = lab.run(&["env", "ops", "-a", "3h", "-o", MFA_CODE, "--format", "json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         stderr(&o),
@@ -632,7 +626,7 @@ fn a_chained_role_over_an_hour_is_clamped_with_a_warning() {
     );
     assert_eq!(calls[0].param("RoleArn"), Some(PROD_ARN));
     assert_eq!(calls[0].param("DurationSeconds"), Some("10800"));
-    assert_eq!(calls[0].param("TokenCode"), Some(CODE));
+    assert_eq!(calls[0].param("TokenCode"), Some(MFA_CODE));
     assert_eq!(calls[1].param("RoleArn"), Some(OPS_ARN));
     assert_eq!(calls[1].param("DurationSeconds"), Some("3600"));
     assert_eq!(calls[1].param("TokenCode"), None);
@@ -645,7 +639,7 @@ fn session_flag_gives_the_session_token_credentials() {
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
 
-    let session = json(&lab.run(&["env", "prod", "-s", "-o", CODE, "--format", "json"]));
+    let session = json(&lab.run(&["env", "prod", "-s", "-o", MFA_CODE, "--format", "json"]));
     assert_eq!(sts.actions(), ["GetSessionToken"]);
     assert_eq!(session["AccessKeyId"], MOTO_SESSION_KEY_ID);
     assert_eq!(session["SecretAccessKey"], MOTO_SESSION_SECRET);
@@ -701,7 +695,7 @@ fn a_role_arn_instead_of_a_profile_is_assumed_with_the_default_keys() {
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
 
-    let o = lab.run(&["env", ARN, "-o", CODE, "--shell", "sh"]);
+    let o = lab.run(&["env", ARN, "-o", MFA_CODE, "--shell", "sh"]);
     let vars = exports(&o);
     let calls = sts.calls();
     let actions: Vec<&str> = calls.iter().map(Request::action).collect();
@@ -732,7 +726,7 @@ fn external_id_session_name_and_durations_reach_sts() {
     let sts = LocalSts::start();
     let lab = Lab::with_files(&sts.endpoint(), &config, CREDENTIALS);
 
-    let doc = json(&lab.run(&["env", "audit", "-o", CODE, "--format", "json"]));
+    let doc = json(&lab.run(&["env", "audit", "-o", MFA_CODE, "--format", "json"]));
     let calls = sts.calls();
     let actions: Vec<&str> = calls.iter().map(Request::action).collect();
     assert_eq!(actions, ["GetSessionToken", "AssumeRole"]);
@@ -776,13 +770,13 @@ fn external_id_session_name_and_durations_reach_sts() {
     // -d and MFA_CODE for a keys profile: a new session of that length.
     let doc = json(&lab.run_with(
         &["env", "default", "-d", "3h", "--format", "json"],
-        &[("MFA_CODE", CODE)],
+        &[("MFA_CODE", MFA_CODE)],
     ));
     let calls = sts.calls();
     assert_eq!(calls.len(), 1, "{calls:?}");
     assert_eq!(calls[0].action(), "GetSessionToken");
     assert_eq!(calls[0].param("DurationSeconds"), Some("10800"));
-    assert_eq!(calls[0].param("TokenCode"), Some(CODE));
+    assert_eq!(calls[0].param("TokenCode"), Some(MFA_CODE));
     assert_lifetime(doc["Expiration"].as_str().unwrap(), hours(3));
 }
 
@@ -892,7 +886,7 @@ fn twenty_processes_at_once_make_one_session_call_and_one_role_call() {
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
 
-    let cold = run_at_once(&lab, 20, &["env", "prod", "-o", CODE, "--format", "json"]);
+    let cold = run_at_once(&lab, 20, &["env", "prod", "-o", MFA_CODE, "--format", "json"]);
     let first = same_document(&cold);
     assert_eq!(sts.actions(), ["GetSessionToken", "AssumeRole"]);
 
@@ -914,7 +908,7 @@ fn a_dead_endpoint_fails_fast_with_one_line_naming_it() {
     let endpoint = dead_endpoint();
     let lab = Lab::new(&endpoint);
     let started = Instant::now();
-    let o = lab.run(&["env", "prod", "-o", CODE]);
+    let o = lab.run(&["env", "prod", "-o", MFA_CODE]);
     let took = started.elapsed();
     assert_error(&o, &endpoint);
     assert!(took < DEAD_ENDPOINT_BOUND, "took {took:?}");
@@ -929,7 +923,7 @@ fn a_dead_endpoint_fails_fast_with_one_line_naming_it() {
 fn a_corrupt_cache_file_is_a_miss_and_is_replaced() {
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
-    exports(&lab.run(&["env", "prod", "-o", CODE, "--shell", "sh"]));
+    exports(&lab.run(&["env", "prod", "-o", MFA_CODE, "--shell", "sh"]));
     assert_eq!(sts.actions(), ["GetSessionToken", "AssumeRole"]);
     let entries = lab.sandbox.cache_entries();
     assert_eq!(entries.len(), 2);
@@ -960,7 +954,7 @@ fn a_corrupt_cache_file_is_a_miss_and_is_replaced() {
         for entry in &entries {
             apply(entry);
         }
-        let o = lab.run(&["env", "prod", "-o", CODE, "--shell", "sh"]);
+        let o = lab.run(&["env", "prod", "-o", MFA_CODE, "--shell", "sh"]);
         assert!(o.status.success(), "{damage}: {}", stderr(&o));
         assert!(o.stderr.is_empty(), "{damage}: {}", stderr(&o));
         exports(&o);
@@ -990,7 +984,7 @@ fn a_corrupt_cache_file_is_a_miss_and_is_replaced() {
 fn a_cache_file_others_can_write_is_refused_with_a_warning_and_replaced() {
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
-    exports(&lab.run(&["env", "prod", "-o", CODE, "--shell", "sh"]));
+    exports(&lab.run(&["env", "prod", "-o", MFA_CODE, "--shell", "sh"]));
     assert_eq!(sts.actions(), ["GetSessionToken", "AssumeRole"]);
     let entries = lab.sandbox.cache_entries();
     assert_eq!(entries.len(), 2);
@@ -999,7 +993,7 @@ fn a_cache_file_others_can_write_is_refused_with_a_warning_and_replaced() {
         for entry in &entries {
             fs::set_permissions(entry, fs::Permissions::from_mode(unsafe_mode)).unwrap();
         }
-        let o = lab.run(&["env", "prod", "-o", CODE, "--shell", "sh"]);
+        let o = lab.run(&["env", "prod", "-o", MFA_CODE, "--shell", "sh"]);
         assert!(o.status.success(), "{}", stderr(&o));
         let err = stderr(&o);
         for entry in &entries {
@@ -1021,11 +1015,6 @@ fn a_cache_file_others_can_write_is_refused_with_a_warning_and_replaced() {
         exports(&lab.run(&["env", "prod", "--no-prompt", "--shell", "sh"]));
         assert_eq!(sts.actions(), Vec::<String>::new());
     }
-}
-
-/// `lifetime` from now in the ISO 8601 form STS answers.
-fn sts_time(lifetime: Duration) -> String {
-    humantime::format_rfc3339_seconds(SystemTime::now() + lifetime).to_string()
 }
 
 fn stub_calls(stub: &Stub) -> Vec<Request> {
@@ -1054,10 +1043,10 @@ fn expired_token_on_a_cached_session_drops_it_and_retries_once() {
     lab.secret("StubSessionTokenOne");
     lab.secret("StubSessionTokenTwo");
 
-    let first = exports(&lab.run(&["env", "prod", "-o", CODE, "--shell", "sh"]));
+    let first = exports(&lab.run(&["env", "prod", "-o", MFA_CODE, "--shell", "sh"]));
     assert_eq!(first["AWS_ACCESS_KEY_ID"], "ASIASTUBROLEONE00000");
 
-    let second = exports(&lab.run(&["env", "prod", "-r", "-o", CODE, "--shell", "sh"]));
+    let second = exports(&lab.run(&["env", "prod", "-r", "-o", MFA_CODE, "--shell", "sh"]));
     assert_eq!(second["AWS_ACCESS_KEY_ID"], "ASIASTUBROLETWO00000");
     let calls = stub_calls(&stub);
     let actions: Vec<&str> = calls.iter().map(Request::action).collect();
@@ -1076,7 +1065,7 @@ fn expired_token_on_a_cached_session_drops_it_and_retries_once() {
         calls[3].security_token, None,
         "a new session from the long-term keys"
     );
-    assert_eq!(calls[3].param("TokenCode"), Some(CODE));
+    assert_eq!(calls[3].param("TokenCode"), Some(MFA_CODE));
     assert_eq!(calls[4].security_token.as_deref(), Some("StubSessionTokenTwo"));
 
     // The new session replaced the dropped one: the next refresh uses it.
@@ -1106,9 +1095,9 @@ fn expired_token_again_after_the_retry_is_reported() {
     let lab = Lab::new(&stub.endpoint());
     lab.secret("StubSessionTokenOne");
     lab.secret("StubSessionTokenTwo");
-    exports(&lab.run(&["env", "prod", "-o", CODE, "--shell", "sh"]));
+    exports(&lab.run(&["env", "prod", "-o", MFA_CODE, "--shell", "sh"]));
 
-    let o = lab.run(&["env", "prod", "-r", "-o", CODE]);
+    let o = lab.run(&["env", "prod", "-r", "-o", MFA_CODE]);
     assert_error(&o, "STS AssumeRole at ");
     let err = stderr(&o);
     assert!(err.contains("expired") && err.contains("--refresh"), "{err}");
@@ -1133,7 +1122,7 @@ fn access_denied_names_the_role_and_who_tried() {
     let lab = Lab::new(&stub.endpoint());
     lab.secret("StubSessionTokenOne");
 
-    let o = lab.run(&["env", "prod", "-o", CODE]);
+    let o = lab.run(&["env", "prod", "-o", MFA_CODE]);
     assert_error(&o, PROD_ARN);
     let err = stderr(&o);
     assert!(
@@ -1159,7 +1148,7 @@ fn sts_errors_show_the_code_sts_sent() {
     let stub = access_denied_stub();
     let lab = Lab::new(&stub.endpoint());
     lab.secret("StubSessionTokenOne");
-    let o = lab.run(&["env", "prod", "-o", CODE]);
+    let o = lab.run(&["env", "prod", "-o", MFA_CODE]);
     assert_error(&o, PROD_ARN);
     assert!(
         stderr(&o).contains("AccessDenied"),
@@ -1202,7 +1191,7 @@ fn without_a_terminal_or_a_valid_code_nothing_reaches_sts() {
 fn cache_clear_removes_a_profiles_entries_or_all_and_says_how_many() {
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
-    exports(&lab.run(&["env", "prod", "-o", CODE, "--shell", "sh"]));
+    exports(&lab.run(&["env", "prod", "-o", MFA_CODE, "--shell", "sh"]));
     exports(&lab.run(&["env", "ops", "--no-prompt", "--shell", "sh"]));
     assert_eq!(sts.actions(), ["GetSessionToken", "AssumeRole", "AssumeRole"]);
     assert_eq!(lab.sandbox.cache_entries().len(), 3, "session, prod, ops");
@@ -1215,7 +1204,7 @@ fn cache_clear_removes_a_profiles_entries_or_all_and_says_how_many() {
     let o = lab.run(&["env", "prod", "--no-prompt"]);
     assert_error(&o, "an MFA code is needed");
     assert_eq!(sts.actions(), Vec::<String>::new());
-    exports(&lab.run(&["env", "prod", "-o", CODE, "--shell", "sh"]));
+    exports(&lab.run(&["env", "prod", "-o", MFA_CODE, "--shell", "sh"]));
     assert_eq!(sts.actions(), ["GetSessionToken", "AssumeRole"]);
 
     let o = lab.run(&["cache", "clear"]);
@@ -1224,7 +1213,7 @@ fn cache_clear_removes_a_profiles_entries_or_all_and_says_how_many() {
     assert!(lab.sandbox.cache_entries().is_empty());
     let o = lab.run(&["cache", "clear"]);
     assert_eq!(stdout(&o), "removed 0 cache entries\n");
-    exports(&lab.run(&["env", "ops", "-o", CODE, "--shell", "sh"]));
+    exports(&lab.run(&["env", "ops", "-o", MFA_CODE, "--shell", "sh"]));
     assert_eq!(sts.actions(), ["GetSessionToken", "AssumeRole", "AssumeRole"]);
     let o = lab.run(&["cache", "clear", "default"]);
     assert_eq!(stdout(&o), "removed 1 cache entry\n", "the shared session");
@@ -1251,7 +1240,7 @@ fn session_entry(lab: &Lab) -> PathBuf {
 fn a_valid_cached_role_is_used_without_its_session() {
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
-    let cold = exports(&lab.run(&["env", "prod", "-o", CODE, "--shell", "sh"]));
+    let cold = exports(&lab.run(&["env", "prod", "-o", MFA_CODE, "--shell", "sh"]));
     exports(&lab.run(&["env", "ops", "--no-prompt", "--shell", "sh"]));
     assert_eq!(sts.actions(), ["GetSessionToken", "AssumeRole", "AssumeRole"]);
     fs::remove_file(session_entry(&lab)).unwrap();
@@ -1266,7 +1255,7 @@ fn a_valid_cached_role_is_used_without_its_session() {
 fn expiration_flag_prints_the_expiry_on_stderr_and_nothing_more_on_stdout() {
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
-    let o = lab.run(&["env", "prod", "-e", "-o", CODE, "--shell", "sh"]);
+    let o = lab.run(&["env", "prod", "-e", "-o", MFA_CODE, "--shell", "sh"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let plain = lab.run(&["env", "prod", "--no-prompt", "--shell", "sh"]);
     assert_quiet_success(&plain);
@@ -1387,7 +1376,7 @@ fn the_mfa_prompt_is_on_the_terminal_and_stdout_holds_only_the_exports() {
         let o = Command::new("stty").args(["-F", &tty, "-a"]).output().unwrap();
         stdout(&o).split_whitespace().any(|flag| flag == "-echo")
     });
-    assert!(tmux.command(&["send-keys", "-l", CODE]).status.success());
+    assert!(tmux.command(&["send-keys", "-l", MFA_CODE]).status.success());
     assert!(tmux.command(&["send-keys", "Enter"]).status.success());
     wait_for("runas to finish", || status.exists());
 
@@ -1401,7 +1390,10 @@ fn the_mfa_prompt_is_on_the_terminal_and_stdout_holds_only_the_exports() {
     assert!(vars["AWS_ACCESS_KEY_ID"].starts_with("ASIA"), "{out}");
     assert_eq!(vars["AWSRUNAS_PROFILE"], "prod");
     let screen = tmux.screen();
-    assert!(!contains_code(&screen, CODE), "the code is not echoed: {screen}");
+    assert!(
+        !contains_code(&screen, MFA_CODE),
+        "the code is not echoed: {screen}"
+    );
     assert!(!screen.contains("AWS_"), "no exports on the terminal: {screen}");
 
     let calls = sts.calls();
@@ -1409,7 +1401,7 @@ fn the_mfa_prompt_is_on_the_terminal_and_stdout_holds_only_the_exports() {
     assert_eq!(actions, ["GetSessionToken", "AssumeRole"]);
     assert_eq!(
         calls[0].param("TokenCode"),
-        Some(CODE),
+        Some(MFA_CODE),
         "the typed code reached STS"
     );
 }
@@ -1442,7 +1434,7 @@ fn strace(lab: &Lab, args: &[&str]) -> String {
 fn a_warm_call_opens_no_socket_and_starts_no_thread() {
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
-    exports(&lab.run(&["env", "prod", "-o", CODE, "--shell", "sh"]));
+    exports(&lab.run(&["env", "prod", "-o", MFA_CODE, "--shell", "sh"]));
     assert_eq!(sts.actions(), ["GetSessionToken", "AssumeRole"]);
 
     let warm = strace(&lab, &["env", "prod", "--no-prompt", "--shell", "sh"]);

@@ -9,7 +9,11 @@ pub mod sandbox;
 pub mod secrets;
 pub mod stub;
 
-use std::path::PathBuf;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+/// What runas says once it has waited a second for another runas's lock.
+pub const LOCK_NOTICE: &str = "waiting for another runas to get these credentials";
 
 /// The Python venv with `moto[server]` and `awscli`, installed by `scripts/test`:
 /// `$RUNAS_TEST_VENV`, or `target/venv` in this crate.
@@ -40,4 +44,9 @@ pub fn dead_endpoint() -> String {
     let port = listener.local_addr().expect("local addr").port();
     drop(listener);
     format!("http://127.0.0.1:{port}")
+}
+
+/// The permission bits of `path` (`0o600`).
+pub fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
