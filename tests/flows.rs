@@ -2,16 +2,16 @@
 //! requests that reach the server counted and read at every step.
 //!
 //! moto logs every request as `POST /`, whatever the action, so each test puts a small recording
-//! proxy in front of it: the proxy keeps the form parameters (`Action`, `RoleArn`, `TokenCode`, …)
-//! and the session token each request was signed with, and every check also compares the
-//! proxy's count with moto's own log. Error codes moto cannot produce in a form the SDK reads
+//! proxy in front of it (tests/common/proxy.rs): the proxy keeps the form parameters (`Action`,
+//! `RoleArn`, `TokenCode`, …) and the session token each request was signed with, and every
+//! check also compares the proxy's count with moto's own log. Error codes moto cannot produce in a form the SDK reads
 //! come from the canned-answer stub; the MFA prompt is answered through tmux (a real pty); the
 //! warm path is watched with strace. Every stderr of every run is kept and, when the test ends,
 //! searched for the secrets the runs printed on stdout.
 
 use crate::common;
 
-use common::moto::Moto;
+use common::proxy::{LocalSts, Request};
 use common::sandbox::{
     CONFIG, CREDENTIALS, LONG_TERM_SECRET, MFA_CODE, Sandbox, assert_error, assert_quiet_success, stderr,
     stdout,
@@ -22,14 +22,9 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;
 use std::fs::{self, File};
-use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 const MFA_SERIAL: &str = "arn:aws:iam::123456789012:mfa/alice";
@@ -42,197 +37,6 @@ const MOTO_SESSION_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY";
 const DEAD_ENDPOINT_BOUND: Duration = Duration::from_secs(15);
 /// How long a helper waits for something another process does (a prompt, a lock notice).
 const PATIENCE: Duration = Duration::from_secs(30);
-
-// ---------------------------------------------------------------------------------------------
-// A local STS that says which calls it got
-
-/// One STS request as it reached the server.
-#[derive(Debug, Clone)]
-struct Request {
-    /// The form parameters of the awsQuery body: `Action`, `RoleArn`, `DurationSeconds`, …
-    params: BTreeMap<String, String>,
-    /// The `X-Amz-Security-Token` it was signed with: which session credentials made the call.
-    security_token: Option<String>,
-}
-
-impl Request {
-    /// Parses a raw HTTP request (head and form body).
-    fn parse(raw: &str) -> Request {
-        let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((raw, ""));
-        let security_token = head.lines().find_map(|line| {
-            let (name, value) = line.split_once(':')?;
-            name.trim()
-                .eq_ignore_ascii_case("x-amz-security-token")
-                .then(|| value.trim().to_string())
-        });
-        let params = body
-            .split('&')
-            .filter(|pair| !pair.is_empty())
-            .map(|pair| {
-                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-                (form_decode(k), form_decode(v))
-            })
-            .collect();
-        Request {
-            params,
-            security_token,
-        }
-    }
-
-    fn action(&self) -> &str {
-        self.param("Action").unwrap_or("")
-    }
-
-    fn param(&self, name: &str) -> Option<&str> {
-        self.params.get(name).map(String::as_str)
-    }
-}
-
-/// `application/x-www-form-urlencoded` decoding: `+` is a space, `%XX` a byte.
-fn form_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if let Some(byte) = text
-                .get(i + 1..i + 3)
-                .and_then(|hex| u8::from_str_radix(hex, 16).ok()) =>
-            {
-                out.push(byte);
-                i += 2;
-            }
-            other => out.push(other),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).expect("form values are UTF-8")
-}
-
-/// moto behind a recording proxy. Every request runas sends goes through the proxy, which keeps
-/// it and forwards it unchanged; moto's own log must count the same number of answered calls.
-struct LocalSts {
-    moto: Moto,
-    addr: SocketAddr,
-    requests: Arc<Mutex<Vec<Request>>>,
-    /// How many requests `calls` has already handed out.
-    seen: AtomicUsize,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl LocalSts {
-    fn start() -> LocalSts {
-        let moto = Moto::start();
-        let upstream = SocketAddr::from(([127, 0, 0, 1], moto.port()));
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        let addr = listener.local_addr().expect("local addr");
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let thread = {
-            let (requests, stop) = (requests.clone(), stop.clone());
-            std::thread::spawn(move || {
-                for client in listener.incoming() {
-                    if stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let Ok(client) = client else { continue };
-                    let requests = requests.clone();
-                    // One thread per connection: the parallel tests send 20 at once.
-                    std::thread::spawn(move || {
-                        let _ = relay(client, upstream, &requests);
-                    });
-                }
-            })
-        };
-        LocalSts {
-            moto,
-            addr,
-            requests,
-            seen: AtomicUsize::new(0),
-            stop,
-            thread: Some(thread),
-        }
-    }
-
-    /// The proxy's address: what runas is pointed at.
-    fn endpoint(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    /// The requests made since the last call of `calls`, after checking that moto answered
-    /// (and logged) as many as the proxy forwarded.
-    fn calls(&self) -> Vec<Request> {
-        let all = self.requests.lock().unwrap().clone();
-        assert_eq!(
-            self.moto.sts_requests(),
-            all.len(),
-            "moto's log and the proxy disagree on the number of STS calls; moto's log:\n{}",
-            self.moto.log()
-        );
-        let from = self.seen.swap(all.len(), Ordering::SeqCst);
-        all[from..].to_vec()
-    }
-
-    /// The actions of the requests made since the last check.
-    fn actions(&self) -> Vec<String> {
-        self.calls().iter().map(|r| r.action().to_string()).collect()
-    }
-}
-
-impl Drop for LocalSts {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.addr);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-/// Reads one request from `client`, records it, sends it to moto and copies the answer back.
-/// moto answers `Connection: close`, so the answer ends where moto's stream ends and the SDK
-/// opens a new connection for its next request.
-fn relay(client: TcpStream, upstream: SocketAddr, requests: &Mutex<Vec<Request>>) -> io::Result<()> {
-    client.set_read_timeout(Some(PATIENCE))?;
-    let raw = read_request(&client)?;
-    requests
-        .lock()
-        .unwrap()
-        .push(Request::parse(&String::from_utf8_lossy(&raw)));
-    let mut server = TcpStream::connect(upstream)?;
-    server.set_read_timeout(Some(PATIENCE))?;
-    server.write_all(&raw)?;
-    io::copy(&mut server, &mut &client)?;
-    Ok(())
-}
-
-/// The head up to the blank line, then Content-Length bytes of body, as raw bytes.
-fn read_request(stream: &TcpStream) -> io::Result<Vec<u8>> {
-    let mut reader = BufReader::new(stream);
-    let mut raw = Vec::new();
-    let mut length = 0usize;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 {
-            return Err(io::ErrorKind::UnexpectedEof.into());
-        }
-        if let Some((name, value)) = line.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse().map_err(io::Error::other)?;
-        }
-        raw.extend_from_slice(line.as_bytes());
-        if line == "\r\n" {
-            break;
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body)?;
-    raw.extend_from_slice(&body);
-    Ok(raw)
-}
 
 // ---------------------------------------------------------------------------------------------
 // A sandbox that remembers what every run printed

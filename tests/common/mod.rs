@@ -4,6 +4,7 @@
 //! All the tests are one crate, so a helper nobody uses is a dead-code warning: delete it.
 
 pub mod moto;
+pub mod proxy;
 pub mod pty;
 pub mod sandbox;
 pub mod secrets;
