@@ -12,6 +12,7 @@
 use crate::common;
 
 use common::proxy::{LocalSts, Request};
+use common::pty::Term;
 use common::sandbox::{
     CONFIG, CREDENTIALS, LONG_TERM_SECRET, MFA_CODE, Sandbox, assert_error, assert_quiet_success, stderr,
     stdout,
@@ -1084,37 +1085,6 @@ fn expiration_flag_prints_the_expiry_on_stderr_and_nothing_more_on_stdout() {
 // ---------------------------------------------------------------------------------------------
 // The terminal and the warm path
 
-/// A private tmux server (own socket, own folder), killed when dropped.
-struct Tmux {
-    socket: String,
-    dir: PathBuf,
-}
-
-impl Tmux {
-    fn command(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .args(["-L", &self.socket, "-f", "/dev/null"])
-            .args(args)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("TMUX_TMPDIR", &self.dir)
-            .env("TERM", "xterm")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run tmux ({e}): scripts/test installs it"))
-    }
-
-    fn screen(&self) -> String {
-        stdout(&self.command(&["capture-pane", "-p"]))
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.command(&["kill-server"]);
-    }
-}
-
 fn sh_quote(text: impl AsRef<OsStr>) -> String {
     let text = text.as_ref().to_str().expect("UTF-8 path or value");
     format!("'{}'", text.replace('\'', r"'\''"))
@@ -1151,37 +1121,27 @@ fn the_mfa_prompt_is_on_the_terminal_and_stdout_holds_only_the_exports() {
     let script_path = lab.home().join("prompt.sh");
     fs::write(&script_path, script).unwrap();
 
-    let tmux = Tmux {
-        socket: format!("runas-flows-{}", std::process::id()),
-        dir: lab.home().to_path_buf(),
-    };
-    let o = tmux.command(&[
-        "new-session",
-        "-d",
-        "-x",
-        "200",
-        "-y",
-        "20",
-        "sh",
-        script_path.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "tmux: {}", stderr(&o));
+    let env = [
+        ("PATH", std::env::var("PATH").unwrap_or_default()),
+        ("TERM", "xterm".to_string()),
+    ]
+    .map(|(k, v)| (k.to_string(), v));
+    let term = Term::start("sh", &[script_path.to_str().unwrap()], &env, lab.home());
 
     // capture-pane drops the trailing space of "…/alice: ".
     let prompt = format!("MFA code for {MFA_SERIAL}:");
-    wait_for("the MFA prompt", || tmux.screen().contains(&prompt));
+    wait_for("the MFA prompt", || term.screen().contains(&prompt));
     assert!(!status.exists(), "runas waits for the code");
     // rpassword writes the prompt, then turns echo off: keys sent in between would be echoed
     // (the one failure this test had, under load). A person cannot type that fast; the test
     // waits for the terminal to stop echoing, as a person's first key always does.
-    let tty = stdout(&tmux.command(&["display-message", "-p", "#{pane_tty}"]));
-    let tty = tty.trim().to_string();
+    let tty = term.tty();
     wait_for("the terminal to stop echoing", || {
         let o = Command::new("stty").args(["-F", &tty, "-a"]).output().unwrap();
         stdout(&o).split_whitespace().any(|flag| flag == "-echo")
     });
-    assert!(tmux.command(&["send-keys", "-l", MFA_CODE]).status.success());
-    assert!(tmux.command(&["send-keys", "Enter"]).status.success());
+    term.type_text(MFA_CODE);
+    term.keys(&["Enter"]);
     wait_for("runas to finish", || status.exists());
 
     let err = fs::read_to_string(&err).unwrap();
@@ -1193,7 +1153,7 @@ fn the_mfa_prompt_is_on_the_terminal_and_stdout_holds_only_the_exports() {
     let vars = parse_exports(&out);
     assert!(vars["AWS_ACCESS_KEY_ID"].starts_with("ASIA"), "{out}");
     assert_eq!(vars["AWSRUNAS_PROFILE"], "prod");
-    let screen = tmux.screen();
+    let screen = term.screen();
     assert!(
         !contains_code(&screen, MFA_CODE),
         "the code is not echoed: {screen}"
