@@ -4,57 +4,15 @@
 //!
 //! Each test starts one shell process per shell: the values are batched into one script.
 
+use crate::common::shells::{BASH, DASH, Dialect, FISH, PWSH, Shell, ZSH, find};
 use proptest::prelude::*;
 use runas::env::Op;
-use runas::shell::{self, ShellKind};
+use runas::shell;
 use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::LazyLock;
-
-/// How a shell is asked to evaluate runas output and to print a variable.
-#[derive(Clone, Copy, PartialEq)]
-enum Dialect {
-    Posix,
-    Fish,
-    Pwsh,
-}
-
-/// A real shell to run, and the formatter whose output it evaluates.
-struct Shell {
-    /// For messages: the shell and its options.
-    label: &'static str,
-    kind: ShellKind,
-    program: &'static str,
-    /// No rc files, and the strict flags where the shell has them.
-    args: &'static [&'static str],
-    /// Run before the evaluation (options that have no command-line flag).
-    prelude: &'static str,
-    /// The Debian package to install when `program` is missing.
-    package: &'static str,
-    dialect: Dialect,
-}
-
-const BASH: Shell = Shell {
-    label: "bash",
-    kind: ShellKind::Bash,
-    program: "bash",
-    args: &["--noprofile", "--norc", "-eu", "-o", "pipefail"],
-    prelude: "",
-    package: "bash",
-    dialect: Dialect::Posix,
-};
-
-const ZSH: Shell = Shell {
-    label: "zsh",
-    kind: ShellKind::Zsh,
-    program: "zsh",
-    args: &["-f"],
-    prelude: "setopt err_exit no_unset pipe_fail",
-    package: "zsh",
-    dialect: Dialect::Posix,
-};
 
 /// zsh with the options users set that change how words are read: arrays from 0, `''` as a
 /// quote inside quotes.
@@ -62,38 +20,6 @@ const ZSH_KSH: Shell = Shell {
     label: "zsh (ksh_arrays rc_quotes)",
     prelude: "setopt err_exit no_unset pipe_fail ksh_arrays rc_quotes",
     ..ZSH
-};
-
-/// `/bin/sh` on Debian: the strictest POSIX shell at hand, and the one that rejects `$'…'`.
-const DASH: Shell = Shell {
-    label: "dash",
-    kind: ShellKind::Sh,
-    program: "dash",
-    args: &["-eu"],
-    prelude: "",
-    package: "dash",
-    dialect: Dialect::Posix,
-};
-
-const FISH: Shell = Shell {
-    label: "fish",
-    kind: ShellKind::Fish,
-    program: "fish",
-    args: &["--no-config"],
-    prelude: "",
-    package: "fish",
-    dialect: Dialect::Fish,
-};
-
-/// Not installable from the registries these machines reach: run only where it is on PATH.
-const PWSH: Shell = Shell {
-    label: "pwsh",
-    kind: ShellKind::Pwsh,
-    program: "pwsh",
-    args: &["-NoLogo", "-NoProfile", "-NonInteractive", "-File"],
-    prelude: "$ErrorActionPreference = 'Stop'\nSet-StrictMode -Version Latest",
-    package: "",
-    dialect: Dialect::Pwsh,
 };
 
 /// `RUNAS_T0`, `RUNAS_T1`, …: `Op` takes `&'static str` names, so these are leaked once.
@@ -178,25 +104,6 @@ fn value_strategy() -> impl Strategy<Value = String> {
         1 => any::<char>().prop_filter("no NUL in an environment", |c| *c != '\0'),
     ];
     proptest::collection::vec(char, 0..32).prop_map(String::from_iter)
-}
-
-/// The absolute path of `program` on PATH.
-fn find(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|p| p.is_file())
-}
-
-/// The absolute path of the shell, or a failure that says what to install.
-fn require(shell: &Shell) -> PathBuf {
-    find(shell.program).unwrap_or_else(|| {
-        panic!(
-            "{} is not installed: install the Debian package `{}` \
-             (scripts/test installs bash zsh fish dash)",
-            shell.program, shell.package
-        )
-    })
 }
 
 /// `value` as a word of the shell's own language, for the paths in the test scripts.
@@ -497,7 +404,7 @@ fn program_or_skip(shell: &Shell) -> Option<PathBuf> {
         }
         return found;
     }
-    Some(require(shell))
+    Some(shell.path())
 }
 
 fn hostile() -> Vec<String> {

@@ -1,5 +1,6 @@
-//! Shared helpers for the integration tests: a local STS (moto server) and a canned-answer
-//! HTTP stub for the error codes moto cannot produce in a form the SDK reads.
+//! What several test modules use: a local STS (moto server), a recording proxy in front of it,
+//! a canned-answer HTTP stub for the error codes moto cannot produce in a form the SDK reads, a
+//! user's sandbox and world, the real shells, a terminal (tmux), and the secret checks.
 //!
 //! All the tests are one crate, so a helper nobody uses is a dead-code warning: delete it.
 
@@ -8,7 +9,9 @@ pub mod proxy;
 pub mod pty;
 pub mod sandbox;
 pub mod secrets;
+pub mod shells;
 pub mod stub;
+pub mod world;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
