@@ -93,7 +93,8 @@ pub const FISH: Shell = Shell {
     package: "fish",
 };
 
-/// No registry these machines reach has it: run only where it is on PATH.
+/// No registry these machines reach has it: the tests that run it are `#[ignore]`d (see
+/// NEEDS_PWSH) and fail when run where it is not on PATH.
 pub const PWSH: Shell = Shell {
     program: "pwsh",
     label: "pwsh",
@@ -111,13 +112,20 @@ pub const PWSH: Shell = Shell {
 /// The shells every end-to-end test runs in: all but pwsh.
 pub const SHELLS: [&Shell; 4] = [&BASH, &ZSH, &DASH, &FISH];
 
+/// Why a test that runs pwsh is `#[ignore]`d. Such a test fails, rather than passing without
+/// doing anything, when it is run without pwsh on PATH.
+///
+/// (`#[ignore = …]` takes a literal, so the tests repeat this text.)
+pub const NEEDS_PWSH: &str =
+    "needs pwsh, which is not installable on these machines; run with --ignored where pwsh is on PATH";
+
 impl Shell {
     /// The absolute path of the program, or a failure that says what to install: a missing
     /// shell is a broken test machine, not a reason to skip.
     pub fn path(&self) -> PathBuf {
         find(self.program).unwrap_or_else(|| {
             if self.package.is_empty() {
-                panic!("{} is not on PATH", self.program)
+                panic!("{} is not on PATH: {NEEDS_PWSH}", self.program)
             }
             panic!(
                 "{} is not installed: install the Debian package `{}` \
