@@ -3,40 +3,18 @@
 //! `credential_process = runas env --format json prod`, `aws sts get-caller-identity` proves
 //! that it holds prod's assumed-role credentials.
 
-mod common;
+use crate::common;
 
-use common::moto::{Moto, shared as moto};
-use common::sandbox::{CONFIG, CREDENTIALS, Sandbox, aws_cli, parse_env0, stderr, stdout};
-use std::path::Path;
+use common::sandbox::{CONFIG, aws_cli, parse_env0, stderr, stdout};
+use common::shells::DASH;
+use common::world::World;
 use std::process::{Command, Output, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// What GetCallerIdentity says for prod's role assumed by alice.
 const PROD_ARN: &str = "arn:aws:sts::123456789012:assumed-role/prod/alice";
 
-struct World {
-    sandbox: Sandbox,
-    _moto: Arc<Moto>,
-}
-
 impl World {
-    fn new(config: &str) -> World {
-        let moto = moto();
-        let sandbox = Sandbox::new(&moto.endpoint(), config, CREDENTIALS);
-        World { sandbox, _moto: moto }
-    }
-
-    /// Gets prod's credentials with an MFA code ([default] has mfa_serial) and returns the
-    /// credential_process document; later calls for prod hit the cache and need no code.
-    fn warm(&self) -> serde_json::Value {
-        let o = self
-            .sandbox
-            .run(&["env", "--format", "json", "prod"], &[("MFA_CODE", "123456")]);
-        assert!(o.status.success(), "warming the cache: {}", stderr(&o));
-        serde_json::from_str(&stdout(&o)).expect("JSON")
-    }
-
     /// What runas needs when the AWS CLI starts it (`credential_process`) or when it is
     /// passed to the AWS CLI: the cache folder and the user name the session is named after.
     fn runas_vars(&self) -> Vec<(String, String)> {
@@ -67,13 +45,9 @@ const CALLER_IDENTITY: [&str; 4] = ["sts", "get-caller-identity", "--output", "j
 /// `runas env --shell sh prod` evaluated in dash (strict), started with `vars`: the
 /// variables runas manages, as a child of that shell gets them.
 fn exported_by_sh(world: &World, vars: &[(&str, &str)]) -> Vec<(String, String)> {
-    let dash = Path::new("/usr/bin/dash");
-    assert!(
-        dash.is_file(),
-        "dash is missing: install the Debian package `dash`"
-    );
-    let o = Command::new(dash)
-        .args(["-eu", "-c", "eval \"$(\"$RUNAS\" env --shell sh prod)\"; env -0"])
+    let o = Command::new(DASH.path())
+        .args(DASH.args)
+        .args(["-c", "eval \"$(\"$RUNAS\" env --shell sh prod)\"; env -0"])
         .env_clear()
         .env("RUNAS", env!("CARGO_BIN_EXE_runas"))
         .env("HOME", world.sandbox.home())

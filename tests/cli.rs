@@ -1,5 +1,6 @@
 //! The binary as users meet it, without STS: profiles, settings, errors and exit codes.
 
+use crate::common::sandbox::{assert_error, stderr, stdout};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -38,23 +39,6 @@ impl Sandbox {
             .output()
             .unwrap()
     }
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
-
-/// An error: one line on stderr, exit 1, nothing on stdout.
-fn assert_error(o: &Output, message: &str) {
-    assert_eq!(o.status.code(), Some(1), "stderr: {}", stderr(o));
-    assert!(o.stdout.is_empty(), "stdout must stay empty: {:?}", stdout(o));
-    let err = stderr(o);
-    assert_eq!(err.lines().count(), 1, "one line: {err:?}");
-    assert!(err.contains(message), "{err:?} should contain {message:?}");
 }
 
 const CONFIG: &str = "[default]\nregion = us-east-1\nmfa_serial = arn:aws:iam::111111111111:mfa/alice\n\

@@ -3,40 +3,23 @@
 //! replaces itself with the command (so the exit status and signals are the command's own), and
 //! on an error the command does not run, stdout stays empty and the status is 1.
 
-mod common;
+use crate::common;
 
-use common::moto::{Moto, shared as moto};
-use common::sandbox::{CONFIG, CREDENTIALS, Sandbox, assert_error, parse_env0, stderr, stdout};
+use common::sandbox::{CONFIG, assert_error, parse_env0, stderr, stdout};
+use common::shells::{BASH, SHELLS, find};
+use common::world::World;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// A sandboxed user talking to moto, with prod's credentials in the cache.
-struct World {
-    sandbox: Sandbox,
-    _moto: Arc<Moto>,
+fn warm_world(config: &str) -> World {
+    let world = World::new(config);
+    world.warm();
+    world
 }
 
 impl World {
-    fn new() -> World {
-        World::with_config(CONFIG)
-    }
-
-    fn with_config(config: &str) -> World {
-        let moto = moto();
-        let sandbox = Sandbox::new(&moto.endpoint(), config, CREDENTIALS);
-        // [default] has an mfa_serial: the first call takes a code, later ones hit the cache.
-        let o = sandbox.run(&["env", "--format", "json", "prod"], &[("MFA_CODE", "123456")]);
-        assert!(o.status.success(), "warming the cache: {}", stderr(&o));
-        World { sandbox, _moto: moto }
-    }
-
-    fn home(&self) -> &Path {
-        self.sandbox.home()
-    }
-
     /// runas with `args`, in the sandbox's clean environment (see `Sandbox::shell_env`) plus `vars`.
     fn runas(&self, args: &[&str], vars: &[(&str, &str)]) -> std::process::Output {
         let o = Command::new(env!("CARGO_BIN_EXE_runas"))
@@ -74,47 +57,6 @@ fn runas_and_aws(env: &BTreeMap<String, String>) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// A real shell, with no rc files and its strict flags, and how it evaluates runas output.
-struct Shell {
-    program: &'static str,
-    args: &'static [&'static str],
-    prelude: &'static str,
-    package: &'static str,
-    /// The line that evaluates the output of `runas env --shell … prod`, as users write it.
-    eval: &'static str,
-}
-
-const SHELLS: [Shell; 4] = [
-    Shell {
-        program: "bash",
-        args: &["--noprofile", "--norc", "-eu", "-o", "pipefail"],
-        prelude: "",
-        package: "bash",
-        eval: "eval \"$(runas env --shell bash prod)\"",
-    },
-    Shell {
-        program: "zsh",
-        args: &["-f"],
-        prelude: "setopt no_unset err_exit pipe_fail",
-        package: "zsh",
-        eval: "eval \"$(runas env --shell zsh prod)\"",
-    },
-    Shell {
-        program: "dash",
-        args: &["-eu"],
-        prelude: "",
-        package: "dash",
-        eval: "eval \"$(runas env --shell sh prod)\"",
-    },
-    Shell {
-        program: "fish",
-        args: &["--no-config"],
-        prelude: "",
-        package: "fish",
-        eval: "runas env --shell fish prod | source",
-    },
-];
-
 /// The user's own variables before runas, hostile token included.
 const ORIGINAL: &[(&str, &str)] = &[
     ("AWS_PROFILE", "dev"),
@@ -129,7 +71,7 @@ const ORIGINAL: &[(&str, &str)] = &[
 
 #[test]
 fn exec_gives_the_environment_that_eval_of_env_gives_in_every_shell() {
-    let world = World::new();
+    let world = warm_world(CONFIG);
     // From this process (no shell in between), the same starting environment.
     let direct = world.runas(&["exec", "prod", "--", "env", "-0"], ORIGINAL);
     assert!(
@@ -141,37 +83,12 @@ fn exec_gives_the_environment_that_eval_of_env_gives_in_every_shell() {
     assert_eq!(direct.get("AWSRUNAS_PROFILE").map(String::as_str), Some("prod"));
     assert_eq!(direct.get("UNRELATED").map(String::as_str), Some("kept as it is"));
 
-    for shell in &SHELLS {
-        let program = Path::new("/usr/bin").join(shell.program);
-        assert!(
-            program.is_file(),
-            "{} is missing: install the Debian package `{}`",
-            program.display(),
-            shell.package
-        );
+    for shell in SHELLS {
         let script = format!(
-            "{}\nrunas exec prod -- env -0 > exec.env\n{}\nenv -0 > eval.env\n",
-            shell.prelude, shell.eval
+            "runas exec prod -- env -0 > exec.env\n{}\nenv -0 > eval.env",
+            shell.eval(&format!("runas env --shell {} prod", shell.flag))
         );
-        let script_path = world.home().join(format!("script.{}", shell.program));
-        std::fs::write(&script_path, &script).unwrap();
-        let o = Command::new(&program)
-            .args(shell.args)
-            .arg(&script_path)
-            .env_clear()
-            .envs(world.sandbox.shell_env())
-            .envs(ORIGINAL.iter().copied())
-            .current_dir(world.home())
-            .stdin(Stdio::null())
-            .output()
-            .expect("run the shell");
-        assert!(
-            o.status.success() && o.stderr.is_empty() && o.stdout.is_empty(),
-            "{}: status {}, stderr {:?}\n{script}",
-            shell.program,
-            o.status,
-            stderr(&o)
-        );
+        world.shell(shell, &script, ORIGINAL).assert_clean(&script);
         assert!(
             !world.home().join("CANARY").exists(),
             "{}: a value ran",
@@ -216,7 +133,7 @@ fn exec_gives_the_environment_that_eval_of_env_gives_in_every_shell() {
 
 #[test]
 fn exec_passes_the_exit_status_of_the_command_on() {
-    let world = World::new();
+    let world = warm_world(CONFIG);
     for code in [0, 3, 42, 255] {
         let o = world.runas(&["exec", "prod", "--", "sh", "-c", &format!("exit {code}")], &[]);
         assert_eq!(o.status.code(), Some(code), "stderr: {}", stderr(&o));
@@ -226,7 +143,7 @@ fn exec_passes_the_exit_status_of_the_command_on() {
 
 #[test]
 fn exec_passes_arguments_and_output_through_untouched() {
-    let world = World::new();
+    let world = warm_world(CONFIG);
     let hostile = "it's $(touch CANARY) `id` \\ ‘q’\n-n --";
     let o = world.runas(&["exec", "prod", "--", "printf", "%s|%s", hostile, "--"], &[]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -236,7 +153,7 @@ fn exec_passes_arguments_and_output_through_untouched() {
 
 #[test]
 fn a_command_that_is_not_executable_exits_126_with_a_clear_message() {
-    let world = World::new();
+    let world = warm_world(CONFIG);
     let script = world.home().join("not-executable");
     std::fs::write(&script, "#!/bin/sh\ntouch RAN\n").unwrap();
     use std::os::unix::fs::PermissionsExt;
@@ -253,7 +170,7 @@ fn a_command_that_is_not_executable_exits_126_with_a_clear_message() {
 
 #[test]
 fn a_missing_command_exits_127_with_a_clear_message() {
-    let world = World::new();
+    let world = warm_world(CONFIG);
     for program in ["runas-test-no-such-command", "/nonexistent/runas-test-command"] {
         let o = world.runas(&["exec", "prod", "--", program, "arg"], &[]);
         assert_eq!(o.status.code(), Some(127), "stderr: {}", stderr(&o));
@@ -282,7 +199,7 @@ fn wait_for(child: &mut std::process::Child, limit: Duration) -> ExitStatus {
 
 #[test]
 fn sigterm_sent_to_runas_reaches_the_command() {
-    let world = World::new();
+    let world = warm_world(CONFIG);
     let script = "trap 'echo got-term > TERMED; exit 42' TERM; echo ready > READY; \
                   while :; do sleep 0.1; done";
     let mut child = Command::new(env!("CARGO_BIN_EXE_runas"))
@@ -307,7 +224,7 @@ fn sigterm_sent_to_runas_reaches_the_command() {
     }
     // exec replaced runas: the pid spawned is the shell now.
     let exe = std::fs::read_link(format!("/proc/{pid}/exe")).expect("/proc/PID/exe");
-    let sh = std::fs::canonicalize(which("sh")).unwrap();
+    let sh = std::fs::canonicalize(find("sh").expect("sh on PATH")).unwrap();
     assert_eq!(exe, sh, "pid {pid} runs {} after exec", exe.display());
 
     // SAFETY: kill(2) with a pid of our own child that has not been reaped yet.
@@ -318,17 +235,9 @@ fn sigterm_sent_to_runas_reaches_the_command() {
     assert_eq!(world.read("TERMED"), "got-term\n");
 }
 
-/// The absolute path of `program` on PATH.
-fn which(program: &str) -> PathBuf {
-    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-        .map(|dir| dir.join(program))
-        .find(|p| p.is_file())
-        .unwrap_or_else(|| panic!("{program} is not on PATH"))
-}
-
 #[test]
 fn exec_without_a_profile_uses_aws_profile_and_takes_it_out_of_the_environment() {
-    let world = World::new();
+    let world = warm_world(CONFIG);
     let o = world.runas(&["exec", "--", "env", "-0"], &[("AWS_PROFILE", "prod")]);
     assert!(o.status.success() && o.stderr.is_empty(), "{}", stderr(&o));
     let env = parse_env0(&o.stdout);
@@ -343,7 +252,7 @@ fn exec_without_a_profile_uses_aws_profile_and_takes_it_out_of_the_environment()
 
 #[test]
 fn errors_exit_1_with_empty_stdout_and_the_command_never_runs() {
-    let world = World::new();
+    let world = warm_world(CONFIG);
     /// The arguments before the command, extra variables, and what stderr must say.
     type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
     let cases: [Case<'_>; 4] = [
@@ -374,12 +283,13 @@ fn errors_exit_1_with_empty_stdout_and_the_command_never_runs() {
 #[test]
 fn exec_without_a_profile_in_a_switched_shell_uses_the_profile_switched_to() {
     // dev is a real profile here, so a wrong choice runs the command as dev rather than failing.
-    let world = World::with_config(&format!(
+    let world = warm_world(&format!(
         "{CONFIG}\n[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/dev\nsource_profile = default\n"
     ));
     let script = "eval \"$(runas env --shell bash prod)\"\nrunas exec -- env -0 > exec.env\n";
-    let o = Command::new("/usr/bin/bash")
-        .args(["--noprofile", "--norc", "-eu", "-o", "pipefail", "-c", script])
+    let o = Command::new(BASH.path())
+        .args(BASH.args)
+        .args(["-c", script])
         .env_clear()
         .envs(world.sandbox.shell_env())
         .env("AWS_PROFILE", "dev")
@@ -397,7 +307,7 @@ fn exec_without_a_profile_in_a_switched_shell_uses_the_profile_switched_to() {
 /// the previous identity's keys) and a one-time MFA code never reach the command.
 #[test]
 fn exec_passes_neither_the_saved_state_nor_the_mfa_code_to_the_command() {
-    let world = World::new();
+    let world = warm_world(CONFIG);
     let saved =
         r#"{"AWS_ACCESS_KEY_ID":"AKIAOLDKEYOFTHESHELL","AWS_SECRET_ACCESS_KEY":"OLDSECRETOFTHESHELL"}"#;
     let o = world.runas(

@@ -6,12 +6,12 @@
 //! Error answers come from the canned-answer stub (real STS error XML, which moto cannot
 //! produce in a form the SDK reads); everything that must succeed runs against moto.
 
-mod common;
+use crate::common;
 
-use common::dead_endpoint;
 use common::moto::{Moto, shared as moto};
-use common::sandbox::{CONFIG, CREDENTIALS, Sandbox, stderr, stdout};
-use common::stub::{Answer, Silent, Stub};
+use common::sandbox::{CONFIG, CREDENTIALS, MFA_CODE, Sandbox, stderr, stdout};
+use common::stub::{Answer, Silent, Stub, sts_time};
+use common::{LOCK_NOTICE, dead_endpoint, mode};
 use runas::EnvMap;
 use runas::cache::{Cache, CacheKey};
 use runas::config::{Files, Overrides, Paths};
@@ -20,14 +20,11 @@ use std::fs::{self, File, TryLockError};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
-const CODE: &str = "123456";
 const PROD_ARN: &str = "arn:aws:iam::123456789012:role/prod";
 /// The bound the brief sets for a dead or hanging endpoint; runas's own limit is 12 s.
 const NETWORK_BOUND: Duration = Duration::from_secs(15);
-/// What runas says once it has waited a second for another runas's lock.
-const LOCK_NOTICE: &str = "waiting for another runas to get these credentials";
 
 /// A role whose source keys are already temporary: one AssumeRole, no MFA, no session token.
 const TEMP_CONFIG: &str = "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = src\n";
@@ -49,11 +46,6 @@ fn role_ok(access_key_id: &str) -> Answer {
         "arn:aws:sts::123456789012:assumed-role/prod/alice",
         &sts_time(Duration::from_secs(3600)),
     )
-}
-
-/// `lifetime` from now in the ISO 8601 form STS answers.
-fn sts_time(lifetime: Duration) -> String {
-    humantime::format_rfc3339_seconds(SystemTime::now() + lifetime).to_string()
 }
 
 /// The cache's entry files by name, with their bytes.
@@ -127,7 +119,7 @@ fn seeded(then: Vec<Answer>) -> (Stub, Sandbox, BTreeMap<String, Vec<u8>>) {
     answers.extend(then);
     let stub = Stub::start(answers);
     let sandbox = Sandbox::new(&stub.endpoint(), CONFIG, CREDENTIALS);
-    let o = sandbox.run(&["env", "prod", "-o", CODE, "--shell", "sh"], &[]);
+    let o = sandbox.run(&["env", "prod", "-o", MFA_CODE, "--shell", "sh"], &[]);
     assert!(o.status.success(), "seeding the cache: {}", stderr(&o));
     assert_eq!(stub.hits(), 2);
     let cached = snapshot(&sandbox);
@@ -154,10 +146,6 @@ fn keys_of(sandbox: &Sandbox, profile: &str) -> (Cache, Vec<CacheKey>) {
     let resolved = runas::config::resolve(&files, &env, &Overrides::default(), profile).unwrap();
     let cache = Cache::new(sandbox.cache_dir(), Cache::DEFAULT_WINDOW);
     (cache, runas::provider::cache_keys(&resolved))
-}
-
-fn mode(path: &Path) -> u32 {
-    fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -289,7 +277,7 @@ fn invalid_client_token_id_blames_the_keys_and_caches_nothing() {
         "The security token included in the request is invalid.",
     )]);
     let sandbox = Sandbox::new(&stub.endpoint(), CONFIG, CREDENTIALS);
-    let o = sandbox.run(&["env", "prod", "-o", CODE], &[]);
+    let o = sandbox.run(&["env", "prod", "-o", MFA_CODE], &[]);
     assert_error(
         &o,
         &[
@@ -335,7 +323,7 @@ fn a_cached_session_sts_calls_expired_is_dropped_and_replaced_by_the_retry() {
         session_token_ok("ASIASTUBSESSIONTWO00", "StubSessionTokenTwo"),
         role_ok("ASIASTUBROLETHREE000"),
     ]);
-    let o = sandbox.run(&["env", "prod", "-r", "-o", CODE, "--shell", "sh"], &[]);
+    let o = sandbox.run(&["env", "prod", "-r", "-o", MFA_CODE, "--shell", "sh"], &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(o.stderr.is_empty(), "{}", stderr(&o));
     assert_eq!(
@@ -358,7 +346,7 @@ fn a_cached_session_sts_calls_expired_is_dropped_and_replaced_by_the_retry() {
 fn a_cached_session_sts_calls_expired_is_dropped_and_nothing_is_written_when_the_retry_fails() {
     // The last answer repeats: the retry's GetSessionToken is refused too.
     let (stub, sandbox, _) = seeded(vec![Answer::expired_token()]);
-    let o = sandbox.run(&["env", "prod", "-r", "-o", CODE, "--shell", "sh"], &[]);
+    let o = sandbox.run(&["env", "prod", "-r", "-o", MFA_CODE, "--shell", "sh"], &[]);
     assert_error(
         &o,
         &[
@@ -407,7 +395,7 @@ fn whoami_with_credentials_sts_calls_expired_drops_them_and_asks_again() {
         role_ok("ASIASTUBROLETWO00000"),
         identity_ok(),
     ]);
-    let o = sandbox.run(&["whoami", "prod", "-o", CODE], &[]);
+    let o = sandbox.run(&["whoami", "prod", "-o", MFA_CODE], &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("assumed-role/prod/alice"), "{}", stdout(&o));
     assert_eq!(stub.hits(), 6, "expired call, session, role, identity");
@@ -435,7 +423,7 @@ fn whoami_with_credentials_sts_calls_expired_and_no_way_to_renew_drops_them() {
 /// A sandbox using moto with prod's session and role cached.
 fn warm_with_moto(moto: &Moto) -> (Sandbox, PathBuf) {
     let sandbox = Sandbox::new(&moto.endpoint(), CONFIG, CREDENTIALS);
-    let o = sandbox.run(&["env", "prod", "-o", CODE, "--shell", "sh"], &[]);
+    let o = sandbox.run(&["env", "prod", "-o", MFA_CODE, "--shell", "sh"], &[]);
     assert!(o.status.success(), "warming the cache: {}", stderr(&o));
     let (cache, keys) = keys_of(&sandbox, "prod");
     let role_entry = cache.entry_path(&keys[1]);
@@ -563,7 +551,8 @@ fn fill_up(dir: &Path) {
 
 #[test]
 fn a_full_disk_keeps_the_old_entry_and_still_prints_new_credentials_with_a_warning() {
-    let moto = moto();
+    // Its own moto: the test counts the STS calls, which other tests would add to.
+    let moto = Moto::start();
     let sandbox = Sandbox::new(&moto.endpoint(), CONFIG, CREDENTIALS);
     // A 64 KiB tmpfs as the cache folder, 0700 as runas would make it.
     let _mount = match Mount::tmpfs(&sandbox.cache_dir(), "size=64k,mode=0700") {
@@ -573,7 +562,7 @@ fn a_full_disk_keeps_the_old_entry_and_still_prints_new_credentials_with_a_warni
             return;
         }
     };
-    let o = sandbox.run(&["env", "prod", "-o", CODE, "--shell", "sh"], &[]);
+    let o = sandbox.run(&["env", "prod", "-o", MFA_CODE, "--shell", "sh"], &[]);
     assert!(o.status.success(), "warming the cache: {}", stderr(&o));
     let (cache, keys) = keys_of(&sandbox, "prod");
     let role_entry = cache.entry_path(&keys[1]);
@@ -675,7 +664,8 @@ fn a_runas_killed_while_holding_the_lock_does_not_hold_up_the_next() {
 #[test]
 fn thirty_two_cold_runs_at_once_make_one_sts_call_and_print_the_same_valid_exports() {
     const RUNS: usize = 32;
-    let moto = moto();
+    // Its own moto: the test counts the STS calls, which other tests would add to.
+    let moto = Moto::start();
     let sandbox = Sandbox::new(&moto.endpoint(), TEMP_CONFIG, TEMP_CREDENTIALS);
     let (cache, keys) = keys_of(&sandbox, "r");
     // Hold the role's lock until every run has found the cache empty and is waiting for it,

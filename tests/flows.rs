@@ -2,39 +2,35 @@
 //! requests that reach the server counted and read at every step.
 //!
 //! moto logs every request as `POST /`, whatever the action, so each test puts a small recording
-//! proxy in front of it: the proxy keeps the form parameters (`Action`, `RoleArn`, `TokenCode`, …)
-//! and the session token each request was signed with, and every check also compares the
-//! proxy's count with moto's own log. Error codes moto cannot produce in a form the SDK reads
+//! proxy in front of it (tests/common/proxy.rs): the proxy keeps the form parameters (`Action`,
+//! `RoleArn`, `TokenCode`, …) and the session token each request was signed with, and every
+//! check also compares the proxy's count with moto's own log. Error codes moto cannot produce in a form the SDK reads
 //! come from the canned-answer stub; the MFA prompt is answered through tmux (a real pty); the
 //! warm path is watched with strace. Every stderr of every run is kept and, when the test ends,
 //! searched for the secrets the runs printed on stdout.
 
-mod common;
+use crate::common;
 
-use common::dead_endpoint;
-use common::moto::Moto;
-use common::sandbox::{CONFIG, CREDENTIALS, Sandbox, assert_error, stderr, stdout};
-use common::stub::{Answer, Stub};
+use common::proxy::{LocalSts, Request};
+use common::pty::Term;
+use common::sandbox::{
+    CONFIG, CREDENTIALS, LONG_TERM_SECRET, MFA_CODE, Sandbox, assert_error, assert_quiet_success, stderr,
+    stdout,
+};
+use common::stub::{Answer, Stub, sts_time};
+use common::{LOCK_NOTICE, dead_endpoint, mode};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;
 use std::fs::{self, File};
-use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 const MFA_SERIAL: &str = "arn:aws:iam::123456789012:mfa/alice";
-const CODE: &str = "123456";
 const PROD_ARN: &str = "arn:aws:iam::123456789012:role/prod";
 const OPS_ARN: &str = "arn:aws:iam::210987654321:role/ops";
-/// The long-term secret key in `CREDENTIALS`.
-const LONG_TERM_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 /// moto's GetSessionToken answers these same keys every time (HARNESS.md).
 const MOTO_SESSION_KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
 const MOTO_SESSION_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY";
@@ -42,199 +38,6 @@ const MOTO_SESSION_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY";
 const DEAD_ENDPOINT_BOUND: Duration = Duration::from_secs(15);
 /// How long a helper waits for something another process does (a prompt, a lock notice).
 const PATIENCE: Duration = Duration::from_secs(30);
-/// What runas says once it has waited a second for another runas's lock.
-const LOCK_NOTICE: &str = "waiting for another runas to get these credentials";
-
-// ---------------------------------------------------------------------------------------------
-// A local STS that says which calls it got
-
-/// One STS request as it reached the server.
-#[derive(Debug, Clone)]
-struct Request {
-    /// The form parameters of the awsQuery body: `Action`, `RoleArn`, `DurationSeconds`, …
-    params: BTreeMap<String, String>,
-    /// The `X-Amz-Security-Token` it was signed with: which session credentials made the call.
-    security_token: Option<String>,
-}
-
-impl Request {
-    /// Parses a raw HTTP request (head and form body).
-    fn parse(raw: &str) -> Request {
-        let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((raw, ""));
-        let security_token = head.lines().find_map(|line| {
-            let (name, value) = line.split_once(':')?;
-            name.trim()
-                .eq_ignore_ascii_case("x-amz-security-token")
-                .then(|| value.trim().to_string())
-        });
-        let params = body
-            .split('&')
-            .filter(|pair| !pair.is_empty())
-            .map(|pair| {
-                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-                (form_decode(k), form_decode(v))
-            })
-            .collect();
-        Request {
-            params,
-            security_token,
-        }
-    }
-
-    fn action(&self) -> &str {
-        self.param("Action").unwrap_or("")
-    }
-
-    fn param(&self, name: &str) -> Option<&str> {
-        self.params.get(name).map(String::as_str)
-    }
-}
-
-/// `application/x-www-form-urlencoded` decoding: `+` is a space, `%XX` a byte.
-fn form_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if let Some(byte) = text
-                .get(i + 1..i + 3)
-                .and_then(|hex| u8::from_str_radix(hex, 16).ok()) =>
-            {
-                out.push(byte);
-                i += 2;
-            }
-            other => out.push(other),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).expect("form values are UTF-8")
-}
-
-/// moto behind a recording proxy. Every request runas sends goes through the proxy, which keeps
-/// it and forwards it unchanged; moto's own log must count the same number of answered calls.
-struct LocalSts {
-    moto: Moto,
-    addr: SocketAddr,
-    requests: Arc<Mutex<Vec<Request>>>,
-    /// How many requests `calls` has already handed out.
-    seen: AtomicUsize,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl LocalSts {
-    fn start() -> LocalSts {
-        let moto = Moto::start();
-        let upstream = SocketAddr::from(([127, 0, 0, 1], moto.port()));
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        let addr = listener.local_addr().expect("local addr");
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let thread = {
-            let (requests, stop) = (requests.clone(), stop.clone());
-            std::thread::spawn(move || {
-                for client in listener.incoming() {
-                    if stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let Ok(client) = client else { continue };
-                    let requests = requests.clone();
-                    // One thread per connection: the parallel tests send 20 at once.
-                    std::thread::spawn(move || {
-                        let _ = relay(client, upstream, &requests);
-                    });
-                }
-            })
-        };
-        LocalSts {
-            moto,
-            addr,
-            requests,
-            seen: AtomicUsize::new(0),
-            stop,
-            thread: Some(thread),
-        }
-    }
-
-    /// The proxy's address: what runas is pointed at.
-    fn endpoint(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    /// The requests made since the last call of `calls`, after checking that moto answered
-    /// (and logged) as many as the proxy forwarded.
-    fn calls(&self) -> Vec<Request> {
-        let all = self.requests.lock().unwrap().clone();
-        assert_eq!(
-            self.moto.sts_requests(),
-            all.len(),
-            "moto's log and the proxy disagree on the number of STS calls; moto's log:\n{}",
-            self.moto.log()
-        );
-        let from = self.seen.swap(all.len(), Ordering::SeqCst);
-        all[from..].to_vec()
-    }
-
-    /// The actions of the requests made since the last check.
-    fn actions(&self) -> Vec<String> {
-        self.calls().iter().map(|r| r.action().to_string()).collect()
-    }
-}
-
-impl Drop for LocalSts {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.addr);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-/// Reads one request from `client`, records it, sends it to moto and copies the answer back.
-/// moto answers `Connection: close`, so the answer ends where moto's stream ends and the SDK
-/// opens a new connection for its next request.
-fn relay(client: TcpStream, upstream: SocketAddr, requests: &Mutex<Vec<Request>>) -> io::Result<()> {
-    client.set_read_timeout(Some(PATIENCE))?;
-    let raw = read_request(&client)?;
-    requests
-        .lock()
-        .unwrap()
-        .push(Request::parse(&String::from_utf8_lossy(&raw)));
-    let mut server = TcpStream::connect(upstream)?;
-    server.set_read_timeout(Some(PATIENCE))?;
-    server.write_all(&raw)?;
-    io::copy(&mut server, &mut &client)?;
-    Ok(())
-}
-
-/// The head up to the blank line, then Content-Length bytes of body, as raw bytes.
-fn read_request(stream: &TcpStream) -> io::Result<Vec<u8>> {
-    let mut reader = BufReader::new(stream);
-    let mut raw = Vec::new();
-    let mut length = 0usize;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 {
-            return Err(io::ErrorKind::UnexpectedEof.into());
-        }
-        if let Some((name, value)) = line.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse().map_err(io::Error::other)?;
-        }
-        raw.extend_from_slice(line.as_bytes());
-        if line == "\r\n" {
-            break;
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body)?;
-    raw.extend_from_slice(&body);
-    Ok(raw)
-}
 
 // ---------------------------------------------------------------------------------------------
 // A sandbox that remembers what every run printed
@@ -322,7 +125,7 @@ impl Drop for Lab {
             for secret in self.secrets.borrow().iter() {
                 assert!(!err.contains(secret.as_str()), "a secret on stderr: {err:?}");
             }
-            assert!(!contains_code(err, CODE), "the MFA code on stderr: {err:?}");
+            assert!(!contains_code(err, MFA_CODE), "the MFA code on stderr: {err:?}");
         }
     }
 }
@@ -384,7 +187,7 @@ fn parse_exports(out: &str) -> BTreeMap<String, String> {
 
 /// A successful `runas env --shell sh` run's exports, with nothing on stderr.
 fn exports(o: &Output) -> BTreeMap<String, String> {
-    assert_success(o);
+    assert_quiet_success(o);
     let vars = parse_exports(&stdout(o));
     for name in [
         "AWS_ACCESS_KEY_ID",
@@ -403,18 +206,8 @@ fn exports(o: &Output) -> BTreeMap<String, String> {
 
 /// A successful `--format json` run's document, with nothing on stderr.
 fn json(o: &Output) -> serde_json::Value {
-    assert_success(o);
+    assert_quiet_success(o);
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
-}
-
-fn assert_success(o: &Output) {
-    assert!(
-        o.status.success(),
-        "exit {:?}, stderr: {}",
-        o.status.code(),
-        stderr(o)
-    );
-    assert!(o.stderr.is_empty(), "stderr: {}", stderr(o));
 }
 
 fn epoch_now() -> u64 {
@@ -450,10 +243,6 @@ fn hours(h: u64) -> Duration {
     Duration::from_secs(h * 3600)
 }
 
-fn mode(path: &Path) -> u32 {
-    fs::metadata(path).unwrap().permissions().mode() & 0o777
-}
-
 /// Waits until `done` holds, or panics with `what` after `PATIENCE`.
 fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     let started = Instant::now();
@@ -471,13 +260,13 @@ fn a_cold_mfa_role_makes_two_calls_a_warm_one_none_and_refresh_one_without_a_cod
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
 
-    let cold = exports(&lab.run(&["env", "prod", "-o", CODE, "--shell", "sh"]));
+    let cold = exports(&lab.run(&["env", "prod", "-o", MFA_CODE, "--shell", "sh"]));
     let calls = sts.calls();
     let actions: Vec<&str> = calls.iter().map(Request::action).collect();
     assert_eq!(actions, ["GetSessionToken", "AssumeRole"]);
     let (session, role) = (&calls[0], &calls[1]);
     assert_eq!(session.param("SerialNumber"), Some(MFA_SERIAL));
-    assert_eq!(session.param("TokenCode"), Some(CODE));
+    assert_eq!(session.param("TokenCode"), Some(MFA_CODE));
     assert_eq!(session.security_token, None, "signed with the long-term keys");
     assert_eq!(role.param("RoleArn"), Some(PROD_ARN));
     assert_eq!(role.param("DurationSeconds"), Some("3600"));
@@ -522,12 +311,12 @@ fn a_keys_profile_with_mfa_makes_one_session_call_then_none() {
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
 
-    let cold = exports(&lab.run(&["env", "default", "-o", CODE, "--shell", "sh"]));
+    let cold = exports(&lab.run(&["env", "default", "-o", MFA_CODE, "--shell", "sh"]));
     let calls = sts.calls();
     assert_eq!(calls.len(), 1, "{calls:?}");
     assert_eq!(calls[0].action(), "GetSessionToken");
     assert_eq!(calls[0].param("SerialNumber"), Some(MFA_SERIAL));
-    assert_eq!(calls[0].param("TokenCode"), Some(CODE));
+    assert_eq!(calls[0].param("TokenCode"), Some(MFA_CODE));
     assert_eq!(calls[0].param("DurationSeconds"), Some("43200"), "12h by default");
     assert_eq!(cold["AWS_ACCESS_KEY_ID"], MOTO_SESSION_KEY_ID);
     assert_eq!(cold["AWS_SECRET_ACCESS_KEY"], MOTO_SESSION_SECRET);
@@ -544,7 +333,7 @@ fn a_role_duration_over_an_hour_assumes_the_role_directly_with_mfa() {
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
 
-    let doc = json(&lab.run(&["env", "prod", "-a", "2h", "-o", CODE, "--format", "json"]));
+    let doc = json(&lab.run(&["env", "prod", "-a", "2h", "-o", MFA_CODE, "--format", "json"]));
     let calls = sts.calls();
     assert_eq!(calls.len(), 1, "{calls:?}");
     let call = &calls[0];
@@ -552,7 +341,7 @@ fn a_role_duration_over_an_hour_assumes_the_role_directly_with_mfa() {
     assert_eq!(call.param("RoleArn"), Some(PROD_ARN));
     assert_eq!(call.param("DurationSeconds"), Some("7200"));
     assert_eq!(call.param("SerialNumber"), Some(MFA_SERIAL));
-    assert_eq!(call.param("TokenCode"), Some(CODE));
+    assert_eq!(call.param("TokenCode"), Some(MFA_CODE));
     assert_eq!(
         call.security_token, None,
         "signed with the long-term keys, not a session"
@@ -583,7 +372,7 @@ fn a_chain_assumes_each_role_with_the_previous_one() {
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
 
-    let ops = exports(&lab.run(&["env", "ops", "-o", CODE, "--shell", "sh"]));
+    let ops = exports(&lab.run(&["env", "ops", "-o", MFA_CODE, "--shell", "sh"]));
     let calls = sts.calls();
     let actions: Vec<&str> = calls.iter().map(Request::action).collect();
     assert_eq!(actions, ["GetSessionToken", "AssumeRole", "AssumeRole"]);
@@ -607,7 +396,7 @@ fn a_chain_assumes_each_role_with_the_previous_one() {
     assert_eq!(warm, ops);
 
     let o = lab.run(&["whoami", "ops", "--no-prompt"]);
-    assert_success(&o);
+    assert_quiet_success(&o);
     assert_eq!(sts.actions(), ["GetCallerIdentity"]);
     let out = stdout(&o);
     let arns: Vec<&str> = out
@@ -627,7 +416,7 @@ fn a_chained_role_over_an_hour_is_clamped_with_a_warning() {
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
 
-    let o = lab.run(&["env", "ops", "-a", "3h", "-o", CODE, "--format", "json"]);
+    let o = lab.run(&["env", "ops", "-a", "3h", "-o", MFA_CODE, "--format", "json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         stderr(&o),
@@ -642,7 +431,7 @@ fn a_chained_role_over_an_hour_is_clamped_with_a_warning() {
     );
     assert_eq!(calls[0].param("RoleArn"), Some(PROD_ARN));
     assert_eq!(calls[0].param("DurationSeconds"), Some("10800"));
-    assert_eq!(calls[0].param("TokenCode"), Some(CODE));
+    assert_eq!(calls[0].param("TokenCode"), Some(MFA_CODE));
     assert_eq!(calls[1].param("RoleArn"), Some(OPS_ARN));
     assert_eq!(calls[1].param("DurationSeconds"), Some("3600"));
     assert_eq!(calls[1].param("TokenCode"), None);
@@ -655,7 +444,7 @@ fn session_flag_gives_the_session_token_credentials() {
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
 
-    let session = json(&lab.run(&["env", "prod", "-s", "-o", CODE, "--format", "json"]));
+    let session = json(&lab.run(&["env", "prod", "-s", "-o", MFA_CODE, "--format", "json"]));
     assert_eq!(sts.actions(), ["GetSessionToken"]);
     assert_eq!(session["AccessKeyId"], MOTO_SESSION_KEY_ID);
     assert_eq!(session["SecretAccessKey"], MOTO_SESSION_SECRET);
@@ -711,7 +500,7 @@ fn a_role_arn_instead_of_a_profile_is_assumed_with_the_default_keys() {
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
 
-    let o = lab.run(&["env", ARN, "-o", CODE, "--shell", "sh"]);
+    let o = lab.run(&["env", ARN, "-o", MFA_CODE, "--shell", "sh"]);
     let vars = exports(&o);
     let calls = sts.calls();
     let actions: Vec<&str> = calls.iter().map(Request::action).collect();
@@ -742,7 +531,7 @@ fn external_id_session_name_and_durations_reach_sts() {
     let sts = LocalSts::start();
     let lab = Lab::with_files(&sts.endpoint(), &config, CREDENTIALS);
 
-    let doc = json(&lab.run(&["env", "audit", "-o", CODE, "--format", "json"]));
+    let doc = json(&lab.run(&["env", "audit", "-o", MFA_CODE, "--format", "json"]));
     let calls = sts.calls();
     let actions: Vec<&str> = calls.iter().map(Request::action).collect();
     assert_eq!(actions, ["GetSessionToken", "AssumeRole"]);
@@ -786,13 +575,13 @@ fn external_id_session_name_and_durations_reach_sts() {
     // -d and MFA_CODE for a keys profile: a new session of that length.
     let doc = json(&lab.run_with(
         &["env", "default", "-d", "3h", "--format", "json"],
-        &[("MFA_CODE", CODE)],
+        &[("MFA_CODE", MFA_CODE)],
     ));
     let calls = sts.calls();
     assert_eq!(calls.len(), 1, "{calls:?}");
     assert_eq!(calls[0].action(), "GetSessionToken");
     assert_eq!(calls[0].param("DurationSeconds"), Some("10800"));
-    assert_eq!(calls[0].param("TokenCode"), Some(CODE));
+    assert_eq!(calls[0].param("TokenCode"), Some(MFA_CODE));
     assert_lifetime(doc["Expiration"].as_str().unwrap(), hours(3));
 }
 
@@ -902,7 +691,7 @@ fn twenty_processes_at_once_make_one_session_call_and_one_role_call() {
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
 
-    let cold = run_at_once(&lab, 20, &["env", "prod", "-o", CODE, "--format", "json"]);
+    let cold = run_at_once(&lab, 20, &["env", "prod", "-o", MFA_CODE, "--format", "json"]);
     let first = same_document(&cold);
     assert_eq!(sts.actions(), ["GetSessionToken", "AssumeRole"]);
 
@@ -924,7 +713,7 @@ fn a_dead_endpoint_fails_fast_with_one_line_naming_it() {
     let endpoint = dead_endpoint();
     let lab = Lab::new(&endpoint);
     let started = Instant::now();
-    let o = lab.run(&["env", "prod", "-o", CODE]);
+    let o = lab.run(&["env", "prod", "-o", MFA_CODE]);
     let took = started.elapsed();
     assert_error(&o, &endpoint);
     assert!(took < DEAD_ENDPOINT_BOUND, "took {took:?}");
@@ -939,7 +728,7 @@ fn a_dead_endpoint_fails_fast_with_one_line_naming_it() {
 fn a_corrupt_cache_file_is_a_miss_and_is_replaced() {
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
-    exports(&lab.run(&["env", "prod", "-o", CODE, "--shell", "sh"]));
+    exports(&lab.run(&["env", "prod", "-o", MFA_CODE, "--shell", "sh"]));
     assert_eq!(sts.actions(), ["GetSessionToken", "AssumeRole"]);
     let entries = lab.sandbox.cache_entries();
     assert_eq!(entries.len(), 2);
@@ -970,7 +759,7 @@ fn a_corrupt_cache_file_is_a_miss_and_is_replaced() {
         for entry in &entries {
             apply(entry);
         }
-        let o = lab.run(&["env", "prod", "-o", CODE, "--shell", "sh"]);
+        let o = lab.run(&["env", "prod", "-o", MFA_CODE, "--shell", "sh"]);
         assert!(o.status.success(), "{damage}: {}", stderr(&o));
         assert!(o.stderr.is_empty(), "{damage}: {}", stderr(&o));
         exports(&o);
@@ -1000,7 +789,7 @@ fn a_corrupt_cache_file_is_a_miss_and_is_replaced() {
 fn a_cache_file_others_can_write_is_refused_with_a_warning_and_replaced() {
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
-    exports(&lab.run(&["env", "prod", "-o", CODE, "--shell", "sh"]));
+    exports(&lab.run(&["env", "prod", "-o", MFA_CODE, "--shell", "sh"]));
     assert_eq!(sts.actions(), ["GetSessionToken", "AssumeRole"]);
     let entries = lab.sandbox.cache_entries();
     assert_eq!(entries.len(), 2);
@@ -1009,7 +798,7 @@ fn a_cache_file_others_can_write_is_refused_with_a_warning_and_replaced() {
         for entry in &entries {
             fs::set_permissions(entry, fs::Permissions::from_mode(unsafe_mode)).unwrap();
         }
-        let o = lab.run(&["env", "prod", "-o", CODE, "--shell", "sh"]);
+        let o = lab.run(&["env", "prod", "-o", MFA_CODE, "--shell", "sh"]);
         assert!(o.status.success(), "{}", stderr(&o));
         let err = stderr(&o);
         for entry in &entries {
@@ -1031,11 +820,6 @@ fn a_cache_file_others_can_write_is_refused_with_a_warning_and_replaced() {
         exports(&lab.run(&["env", "prod", "--no-prompt", "--shell", "sh"]));
         assert_eq!(sts.actions(), Vec::<String>::new());
     }
-}
-
-/// `lifetime` from now in the ISO 8601 form STS answers.
-fn sts_time(lifetime: Duration) -> String {
-    humantime::format_rfc3339_seconds(SystemTime::now() + lifetime).to_string()
 }
 
 fn stub_calls(stub: &Stub) -> Vec<Request> {
@@ -1064,10 +848,10 @@ fn expired_token_on_a_cached_session_drops_it_and_retries_once() {
     lab.secret("StubSessionTokenOne");
     lab.secret("StubSessionTokenTwo");
 
-    let first = exports(&lab.run(&["env", "prod", "-o", CODE, "--shell", "sh"]));
+    let first = exports(&lab.run(&["env", "prod", "-o", MFA_CODE, "--shell", "sh"]));
     assert_eq!(first["AWS_ACCESS_KEY_ID"], "ASIASTUBROLEONE00000");
 
-    let second = exports(&lab.run(&["env", "prod", "-r", "-o", CODE, "--shell", "sh"]));
+    let second = exports(&lab.run(&["env", "prod", "-r", "-o", MFA_CODE, "--shell", "sh"]));
     assert_eq!(second["AWS_ACCESS_KEY_ID"], "ASIASTUBROLETWO00000");
     let calls = stub_calls(&stub);
     let actions: Vec<&str> = calls.iter().map(Request::action).collect();
@@ -1086,7 +870,7 @@ fn expired_token_on_a_cached_session_drops_it_and_retries_once() {
         calls[3].security_token, None,
         "a new session from the long-term keys"
     );
-    assert_eq!(calls[3].param("TokenCode"), Some(CODE));
+    assert_eq!(calls[3].param("TokenCode"), Some(MFA_CODE));
     assert_eq!(calls[4].security_token.as_deref(), Some("StubSessionTokenTwo"));
 
     // The new session replaced the dropped one: the next refresh uses it.
@@ -1116,9 +900,9 @@ fn expired_token_again_after_the_retry_is_reported() {
     let lab = Lab::new(&stub.endpoint());
     lab.secret("StubSessionTokenOne");
     lab.secret("StubSessionTokenTwo");
-    exports(&lab.run(&["env", "prod", "-o", CODE, "--shell", "sh"]));
+    exports(&lab.run(&["env", "prod", "-o", MFA_CODE, "--shell", "sh"]));
 
-    let o = lab.run(&["env", "prod", "-r", "-o", CODE]);
+    let o = lab.run(&["env", "prod", "-r", "-o", MFA_CODE]);
     assert_error(&o, "STS AssumeRole at ");
     let err = stderr(&o);
     assert!(err.contains("expired") && err.contains("--refresh"), "{err}");
@@ -1143,7 +927,7 @@ fn access_denied_names_the_role_and_who_tried() {
     let lab = Lab::new(&stub.endpoint());
     lab.secret("StubSessionTokenOne");
 
-    let o = lab.run(&["env", "prod", "-o", CODE]);
+    let o = lab.run(&["env", "prod", "-o", MFA_CODE]);
     assert_error(&o, PROD_ARN);
     let err = stderr(&o);
     assert!(
@@ -1169,7 +953,7 @@ fn sts_errors_show_the_code_sts_sent() {
     let stub = access_denied_stub();
     let lab = Lab::new(&stub.endpoint());
     lab.secret("StubSessionTokenOne");
-    let o = lab.run(&["env", "prod", "-o", CODE]);
+    let o = lab.run(&["env", "prod", "-o", MFA_CODE]);
     assert_error(&o, PROD_ARN);
     assert!(
         stderr(&o).contains("AccessDenied"),
@@ -1212,29 +996,29 @@ fn without_a_terminal_or_a_valid_code_nothing_reaches_sts() {
 fn cache_clear_removes_a_profiles_entries_or_all_and_says_how_many() {
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
-    exports(&lab.run(&["env", "prod", "-o", CODE, "--shell", "sh"]));
+    exports(&lab.run(&["env", "prod", "-o", MFA_CODE, "--shell", "sh"]));
     exports(&lab.run(&["env", "ops", "--no-prompt", "--shell", "sh"]));
     assert_eq!(sts.actions(), ["GetSessionToken", "AssumeRole", "AssumeRole"]);
     assert_eq!(lab.sandbox.cache_entries().len(), 3, "session, prod, ops");
 
     let o = lab.run(&["cache", "clear", "prod"]);
-    assert_success(&o);
+    assert_quiet_success(&o);
     assert_eq!(stdout(&o), "removed 2 cache entries\n", "prod's session and role");
     assert_eq!(lab.sandbox.cache_entries().len(), 1, "ops's own entry stays");
     // prod goes back to STS, and needs a code again.
     let o = lab.run(&["env", "prod", "--no-prompt"]);
     assert_error(&o, "an MFA code is needed");
     assert_eq!(sts.actions(), Vec::<String>::new());
-    exports(&lab.run(&["env", "prod", "-o", CODE, "--shell", "sh"]));
+    exports(&lab.run(&["env", "prod", "-o", MFA_CODE, "--shell", "sh"]));
     assert_eq!(sts.actions(), ["GetSessionToken", "AssumeRole"]);
 
     let o = lab.run(&["cache", "clear"]);
-    assert_success(&o);
+    assert_quiet_success(&o);
     assert_eq!(stdout(&o), "removed 3 cache entries\n");
     assert!(lab.sandbox.cache_entries().is_empty());
     let o = lab.run(&["cache", "clear"]);
     assert_eq!(stdout(&o), "removed 0 cache entries\n");
-    exports(&lab.run(&["env", "ops", "-o", CODE, "--shell", "sh"]));
+    exports(&lab.run(&["env", "ops", "-o", MFA_CODE, "--shell", "sh"]));
     assert_eq!(sts.actions(), ["GetSessionToken", "AssumeRole", "AssumeRole"]);
     let o = lab.run(&["cache", "clear", "default"]);
     assert_eq!(stdout(&o), "removed 1 cache entry\n", "the shared session");
@@ -1261,7 +1045,7 @@ fn session_entry(lab: &Lab) -> PathBuf {
 fn a_valid_cached_role_is_used_without_its_session() {
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
-    let cold = exports(&lab.run(&["env", "prod", "-o", CODE, "--shell", "sh"]));
+    let cold = exports(&lab.run(&["env", "prod", "-o", MFA_CODE, "--shell", "sh"]));
     exports(&lab.run(&["env", "ops", "--no-prompt", "--shell", "sh"]));
     assert_eq!(sts.actions(), ["GetSessionToken", "AssumeRole", "AssumeRole"]);
     fs::remove_file(session_entry(&lab)).unwrap();
@@ -1276,10 +1060,10 @@ fn a_valid_cached_role_is_used_without_its_session() {
 fn expiration_flag_prints_the_expiry_on_stderr_and_nothing_more_on_stdout() {
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
-    let o = lab.run(&["env", "prod", "-e", "-o", CODE, "--shell", "sh"]);
+    let o = lab.run(&["env", "prod", "-e", "-o", MFA_CODE, "--shell", "sh"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let plain = lab.run(&["env", "prod", "--no-prompt", "--shell", "sh"]);
-    assert_success(&plain);
+    assert_quiet_success(&plain);
     assert_eq!(stdout(&o), stdout(&plain), "-e adds nothing to stdout");
     let expiry = &parse_exports(&stdout(&o))["AWS_CREDENTIAL_EXPIRATION"];
     assert_eq!(stderr(&o), format!("runas: credentials expire at {expiry}\n"));
@@ -1300,37 +1084,6 @@ fn expiration_flag_prints_the_expiry_on_stderr_and_nothing_more_on_stdout() {
 
 // ---------------------------------------------------------------------------------------------
 // The terminal and the warm path
-
-/// A private tmux server (own socket, own folder), killed when dropped.
-struct Tmux {
-    socket: String,
-    dir: PathBuf,
-}
-
-impl Tmux {
-    fn command(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .args(["-L", &self.socket, "-f", "/dev/null"])
-            .args(args)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("TMUX_TMPDIR", &self.dir)
-            .env("TERM", "xterm")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run tmux ({e}): scripts/test installs it"))
-    }
-
-    fn screen(&self) -> String {
-        stdout(&self.command(&["capture-pane", "-p"]))
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.command(&["kill-server"]);
-    }
-}
 
 fn sh_quote(text: impl AsRef<OsStr>) -> String {
     let text = text.as_ref().to_str().expect("UTF-8 path or value");
@@ -1368,37 +1121,27 @@ fn the_mfa_prompt_is_on_the_terminal_and_stdout_holds_only_the_exports() {
     let script_path = lab.home().join("prompt.sh");
     fs::write(&script_path, script).unwrap();
 
-    let tmux = Tmux {
-        socket: format!("runas-flows-{}", std::process::id()),
-        dir: lab.home().to_path_buf(),
-    };
-    let o = tmux.command(&[
-        "new-session",
-        "-d",
-        "-x",
-        "200",
-        "-y",
-        "20",
-        "sh",
-        script_path.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "tmux: {}", stderr(&o));
+    let env = [
+        ("PATH", std::env::var("PATH").unwrap_or_default()),
+        ("TERM", "xterm".to_string()),
+    ]
+    .map(|(k, v)| (k.to_string(), v));
+    let term = Term::start("sh", &[script_path.to_str().unwrap()], &env, lab.home());
 
     // capture-pane drops the trailing space of "…/alice: ".
     let prompt = format!("MFA code for {MFA_SERIAL}:");
-    wait_for("the MFA prompt", || tmux.screen().contains(&prompt));
+    wait_for("the MFA prompt", || term.screen().contains(&prompt));
     assert!(!status.exists(), "runas waits for the code");
     // rpassword writes the prompt, then turns echo off: keys sent in between would be echoed
     // (the one failure this test had, under load). A person cannot type that fast; the test
     // waits for the terminal to stop echoing, as a person's first key always does.
-    let tty = stdout(&tmux.command(&["display-message", "-p", "#{pane_tty}"]));
-    let tty = tty.trim().to_string();
+    let tty = term.tty();
     wait_for("the terminal to stop echoing", || {
         let o = Command::new("stty").args(["-F", &tty, "-a"]).output().unwrap();
         stdout(&o).split_whitespace().any(|flag| flag == "-echo")
     });
-    assert!(tmux.command(&["send-keys", "-l", CODE]).status.success());
-    assert!(tmux.command(&["send-keys", "Enter"]).status.success());
+    term.type_text(MFA_CODE);
+    term.keys(&["Enter"]);
     wait_for("runas to finish", || status.exists());
 
     let err = fs::read_to_string(&err).unwrap();
@@ -1410,8 +1153,11 @@ fn the_mfa_prompt_is_on_the_terminal_and_stdout_holds_only_the_exports() {
     let vars = parse_exports(&out);
     assert!(vars["AWS_ACCESS_KEY_ID"].starts_with("ASIA"), "{out}");
     assert_eq!(vars["AWSRUNAS_PROFILE"], "prod");
-    let screen = tmux.screen();
-    assert!(!contains_code(&screen, CODE), "the code is not echoed: {screen}");
+    let screen = term.screen();
+    assert!(
+        !contains_code(&screen, MFA_CODE),
+        "the code is not echoed: {screen}"
+    );
     assert!(!screen.contains("AWS_"), "no exports on the terminal: {screen}");
 
     let calls = sts.calls();
@@ -1419,7 +1165,7 @@ fn the_mfa_prompt_is_on_the_terminal_and_stdout_holds_only_the_exports() {
     assert_eq!(actions, ["GetSessionToken", "AssumeRole"]);
     assert_eq!(
         calls[0].param("TokenCode"),
-        Some(CODE),
+        Some(MFA_CODE),
         "the typed code reached STS"
     );
 }
@@ -1452,7 +1198,7 @@ fn strace(lab: &Lab, args: &[&str]) -> String {
 fn a_warm_call_opens_no_socket_and_starts_no_thread() {
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
-    exports(&lab.run(&["env", "prod", "-o", CODE, "--shell", "sh"]));
+    exports(&lab.run(&["env", "prod", "-o", MFA_CODE, "--shell", "sh"]));
     assert_eq!(sts.actions(), ["GetSessionToken", "AssumeRole"]);
 
     let warm = strace(&lab, &["env", "prod", "--no-prompt", "--shell", "sh"]);

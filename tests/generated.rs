@@ -3,7 +3,7 @@
 //! the commands and flags, then the hand-written man/extra.roff). Each is generated in memory
 //! and compared with the committed file;
 //!
-//!     RUNAS_REGENERATE=1 cargo test --test generated
+//!     RUNAS_REGENERATE=1 cargo test --test tests generated::
 //!
 //! rewrites them instead. Apart from the generator, the man page is checked against what users
 //! see: every subcommand and flag of `--help`, and every variable and attribute the README's
@@ -37,7 +37,7 @@ fn assert_current(path: &str, expected: &str) {
     assert!(
         committed == expected,
         "{path} is not current (it differs from what the code generates): run \
-         RUNAS_REGENERATE=1 cargo test --test generated and commit the result"
+         RUNAS_REGENERATE=1 cargo test --test tests generated:: and commit the result"
     );
 }
 
@@ -251,7 +251,7 @@ fn the_man_page_has_every_subcommand_and_flag_of_the_help() {
     let missing = missing_from(&man_text());
     assert!(
         missing.is_empty(),
-        "missing from man/runas.1: {missing:?}; run RUNAS_REGENERATE=1 cargo test --test generated"
+        "missing from man/runas.1: {missing:?}; run RUNAS_REGENERATE=1 cargo test --test tests generated::"
     );
 }
 

@@ -4,50 +4,39 @@
 //! init twice leaves one hook, credentials near expiry are refreshed at the next prompt (or one
 //! line says why not), and a prompt with nothing due starts no process (checked with strace).
 
-mod common;
+use crate::common;
 
 use common::moto::Moto;
 use common::pty::{DEADLINE, Term};
 use common::sandbox::{CONFIG, CREDENTIALS, Sandbox};
+use common::shells::{BASH, DASH, Dialect, FISH, Shell, ZSH};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const RUNAS: &str = env!("CARGO_BIN_EXE_runas");
 
-/// One shell: how to start it with an rc file, and its syntax for what the tests need.
-struct Shell {
-    name: &'static str,
-    /// A prompt that shows the status of the last command: `[1]> ` after `false`.
-    prompt: &'static str,
-    /// The line that loads the hook (the README's).
-    init: fn() -> String,
-    /// Code that prints variable NAME's value, or `<unset>`.
-    get: fn(&str) -> String,
+/// The line that loads the hook (the README's), with the binary under test.
+fn init(shell: &Shell) -> String {
+    shell.eval(&format!("'{RUNAS}' init {}", shell.flag))
 }
 
-const BASH: Shell = Shell {
-    name: "bash",
-    prompt: "PS1='[$?]> '",
-    init: || format!("eval \"$('{RUNAS}' init bash)\""),
-    get: |name| format!("printf '%s\\n' \"${{{name}-<unset>}}\""),
-};
+/// Code that prints variable NAME's value, or `<unset>`.
+fn get(shell: &Shell, name: &str) -> String {
+    match shell.dialect {
+        Dialect::Fish => format!("if set -q {name}; printf '%s\\n' ${name}; else; echo '<unset>'; end"),
+        _ => format!("printf '%s\\n' \"${{{name}-<unset>}}\""),
+    }
+}
 
-const ZSH: Shell = Shell {
-    name: "zsh",
-    // The options users set that break scripts which assume the defaults.
-    prompt: "PROMPT='[%?]> '; setopt no_unset ksh_arrays sh_word_split",
-    init: || format!("eval \"$('{RUNAS}' init zsh)\""),
-    get: |name| format!("printf '%s\\n' \"${{{name}-<unset>}}\""),
-};
-
-const FISH: Shell = Shell {
-    name: "fish",
-    prompt: "set -g fish_greeting; function fish_prompt; printf '[%s]> ' $status; end; \
-             function fish_title; end",
-    init: || format!("'{RUNAS}' init fish | source"),
-    get: |name| format!("if set -q {name}; printf '%s\\n' ${name}; else; echo '<unset>'; end"),
-};
+/// The line that makes a profile active and far from due, so the hook does its work at each
+/// prompt.
+fn active(shell: &Shell) -> &'static str {
+    match shell.dialect {
+        Dialect::Fish => "set -gx AWSRUNAS_PROFILE prod; set -gx AWSRUNAS_EXPIRES 4000000000",
+        _ => "export AWSRUNAS_PROFILE=prod AWSRUNAS_EXPIRES=4000000000",
+    }
+}
 
 /// A user's shell: its rc file holds `rc`, its environment the sandbox's and `vars`.
 struct Session {
@@ -75,7 +64,7 @@ impl Session {
         .collect();
         let rc_text = format!("{}\n{rc}\n", shell.prompt);
         let dir = rc_dir.path().to_str().unwrap().to_string();
-        let term = match shell.name {
+        let term = match shell.program {
             "bash" => {
                 std::fs::write(rc_dir.path().join("bashrc"), rc_text).unwrap();
                 let rc = format!("{dir}/bashrc");
@@ -91,7 +80,7 @@ impl Session {
                 env.push(("ZDOTDIR".into(), dir));
                 Term::start("zsh", &["-o", "no_global_rcs", "-i"], &env, sandbox.home())
             }
-            _ => {
+            "fish" => {
                 std::fs::write(rc_dir.path().join("config.fish"), rc_text).unwrap();
                 let source = format!("source {dir}/config.fish");
                 Term::start(
@@ -101,6 +90,7 @@ impl Session {
                     sandbox.home(),
                 )
             }
+            other => panic!("runas init has no prompt hook for {other}"),
         };
         term.wait_count("[0]> ", 1);
         Session {
@@ -111,7 +101,7 @@ impl Session {
     }
 
     fn get(&self, name: &str) -> String {
-        self.term.query(&(self.shell.get)(name))
+        self.term.query(&get(self.shell, name))
     }
 
     /// Runs `line` and waits for the prompt after it; returns the status that prompt shows.
@@ -170,7 +160,7 @@ fn use_switches_this_shell_and_off_restores_it(shell: &'static Shell) {
     let s = Session::start(
         shell,
         &sb,
-        &(shell.init)(),
+        &init(shell),
         &[("AWS_PROFILE", "dev"), ("AWS_REGION", "us-west-2")],
     );
     assert_eq!(s.run("runas_prompt"), "0");
@@ -241,14 +231,11 @@ fn fish_use_switches_this_shell_and_off_restores_it() {
 /// how many times `_runas_hook` is hooked.
 fn keeps_the_users_hook_and_the_status(shell: &'static Shell, hook: &str, count_ours: &str) {
     let sb = offline_sandbox();
-    let init = (shell.init)();
+    let init = init(shell);
     let s = Session::start(shell, &sb, &format!("{hook}\n{init}\n{init}"), &[]);
     assert_eq!(s.term.query(count_ours), "1", "one hook after loading twice");
     // A profile is active (not due), so the hook does its work at each prompt.
-    let active = match shell.name {
-        "fish" => "set -gx AWSRUNAS_PROFILE prod; set -gx AWSRUNAS_EXPIRES 4000000000",
-        _ => "export AWSRUNAS_PROFILE=prod AWSRUNAS_EXPIRES=4000000000",
-    };
+    let active = active(shell);
     assert_eq!(s.run(active), "0");
     let runs: u32 = s.get("user_runs").parse().unwrap();
     assert_eq!(s.run("false"), "1", "the prompt shows the status of false");
@@ -306,7 +293,7 @@ fn short_lived(shell: &'static Shell, sb: &Sandbox, window: &str) -> Session {
     Session::start(
         shell,
         sb,
-        &(shell.init)(),
+        &init(shell),
         &[("RUNAS_MIN_TTL", window), ("CREDENTIALS_DURATION", "15m")],
     )
 }
@@ -315,8 +302,8 @@ fn short_lived(shell: &'static Shell, sb: &Sandbox, window: &str) -> Session {
 /// same command line: a prompt (and so a refresh) may come a second later, under load, before
 /// the test reads them.
 fn use_prod(s: &Session) -> (String, String) {
-    let keep = match s.shell.name {
-        "fish" => "; set -g k0 $AWS_ACCESS_KEY_ID; set -g e0 $AWSRUNAS_EXPIRES",
+    let keep = match s.shell.dialect {
+        Dialect::Fish => "; set -g k0 $AWS_ACCESS_KEY_ID; set -g e0 $AWSRUNAS_EXPIRES",
         _ => "; k0=$AWS_ACCESS_KEY_ID e0=$AWSRUNAS_EXPIRES",
     };
     assert_eq!(s.run(&format!("runas use prod -o 123456{keep}")), "0");
@@ -382,8 +369,8 @@ fn a_shell_clock_ahead_of_runas_still_refreshes(shell: &'static Shell) {
     let moto = Moto::start();
     let sb = sandbox(&moto);
     let s = short_lived(shell, &sb, "880s");
-    let ahead = match shell.name {
-        "fish" => "function _runas_time_left; math $AWSRUNAS_EXPIRES - (_runas_now) - 30; end",
+    let ahead = match shell.dialect {
+        Dialect::Fish => "function _runas_time_left; math $AWSRUNAS_EXPIRES - (_runas_now) - 30; end",
         _ => "function _runas_time_left { _runas_left=$((AWSRUNAS_EXPIRES - EPOCHSECONDS - 30)); }",
     };
     let (key, _) = use_prod(&s);
@@ -481,11 +468,8 @@ fn fish_a_refresh_that_needs_mfa_says_so_once_and_changes_nothing() {
 /// start one shows up in the same trace, which proves the trace sees them.
 fn a_prompt_with_nothing_due_starts_no_process(shell: &'static Shell) {
     let sb = offline_sandbox();
-    let s = Session::start(shell, &sb, &(shell.init)(), &[]);
-    let active = match shell.name {
-        "fish" => "set -gx AWSRUNAS_PROFILE prod; set -gx AWSRUNAS_EXPIRES 4000000000",
-        _ => "export AWSRUNAS_PROFILE=prod AWSRUNAS_EXPIRES=4000000000",
-    };
+    let s = Session::start(shell, &sb, &init(shell), &[]);
+    let active = active(shell);
     for setup in ["", active] {
         if !setup.is_empty() {
             assert_eq!(s.run(setup), "0");
@@ -498,7 +482,7 @@ fn a_prompt_with_nothing_due_starts_no_process(shell: &'static Shell) {
         assert!(
             spawned.is_empty(),
             "{}: prompts started processes ({setup:?}):\n{}",
-            shell.name,
+            shell.program,
             spawned.join("\n")
         );
     }
@@ -583,7 +567,7 @@ impl Strace {
 #[test]
 fn zsh_completes_profile_names_when_compinit_runs_after_the_hook() {
     let sb = offline_sandbox();
-    let rc = format!("{}\nautoload -Uz compinit; compinit -u -D", (ZSH.init)());
+    let rc = format!("{}\nautoload -Uz compinit; compinit -u -D", init(&ZSH));
     let s = Session::start(&ZSH, &sb, &rc, &[]);
     s.term.type_text("runas use pr");
     s.term.keys(&["Tab"]);
@@ -603,7 +587,7 @@ fn zsh_completes_profile_names_when_compinit_runs_after_the_hook() {
 /// goes to the terminal and changes nothing, and an evaluation that fails is a failed `use`.
 fn use_evaluates_only_shell_code_for_this_shell(shell: &'static Shell) {
     let sb = offline_sandbox();
-    let s = Session::start(shell, &sb, &(shell.init)(), &[]);
+    let s = Session::start(shell, &sb, &init(shell), &[]);
     for (line, says) in [
         ("runas use prod -O json -o 123456", "drop --format"),
         ("runas use prod --format json -o 123456", "drop --format"),
@@ -653,7 +637,7 @@ fn fish_use_evaluates_only_shell_code_for_this_shell() {
 fn a_switch_whose_evaluation_fails_returns_non_zero(shell: &'static Shell, readonly: &str) {
     let moto = Moto::start();
     let sb = sandbox(&moto);
-    let s = Session::start(shell, &sb, &(shell.init)(), &[]);
+    let s = Session::start(shell, &sb, &init(shell), &[]);
     assert_eq!(s.run(readonly), "0");
     assert_ne!(s.run("runas use prod -o 123456"), "0", "{}", s.term.screen());
 }
@@ -676,7 +660,9 @@ fn echo_is_on(term: &Term) -> bool {
 
 /// Ctrl-C or Ctrl-D at the MFA prompt leaves the terminal as it was: bash and dash do not put
 /// echo back themselves when a program they started dies with it off.
-fn the_terminal_keeps_echo_after_the_mfa_prompt(program: &str, args: &[&str], eval: &str) {
+fn the_terminal_keeps_echo_after_the_mfa_prompt(shell: &Shell) {
+    let program = shell.program;
+    let eval = shell.eval(&format!("runas env --shell {} prod", shell.flag));
     let sb = offline_sandbox();
     let env: Vec<(String, String)> = sb
         .shell_env()
@@ -684,11 +670,11 @@ fn the_terminal_keeps_echo_after_the_mfa_prompt(program: &str, args: &[&str], ev
         .map(|(k, v)| (k.to_string(), v.into_string().unwrap()))
         .chain([("TERM".to_string(), "screen".to_string())])
         .collect();
-    let term = Term::start(program, args, &env, sb.home());
+    let term = Term::start(program, shell.interactive, &env, sb.home());
     assert!(echo_is_on(&term), "{program}: echo is on to start with");
     for (key, says) in [("C-c", None), ("C-d", Some("was cancelled"))] {
         let prompts = term.screen().matches("MFA code for").count();
-        term.line(eval);
+        term.line(&eval);
         term.wait_count("MFA code for", prompts + 1);
         term.keys(&[key]);
         if let Some(says) = says {
@@ -704,34 +690,22 @@ fn the_terminal_keeps_echo_after_the_mfa_prompt(program: &str, args: &[&str], ev
 
 #[test]
 fn bash_keeps_echo_after_ctrl_c_or_ctrl_d_at_the_mfa_prompt() {
-    the_terminal_keeps_echo_after_the_mfa_prompt(
-        "bash",
-        &["--norc", "--noprofile", "-i"],
-        "eval \"$(runas env --shell bash prod)\"",
-    );
+    the_terminal_keeps_echo_after_the_mfa_prompt(&BASH);
 }
 
 #[test]
 fn dash_keeps_echo_after_ctrl_c_or_ctrl_d_at_the_mfa_prompt() {
-    the_terminal_keeps_echo_after_the_mfa_prompt("dash", &["-i"], "eval \"$(runas env --shell sh prod)\"");
+    the_terminal_keeps_echo_after_the_mfa_prompt(&DASH);
 }
 
 #[test]
 fn zsh_keeps_echo_after_ctrl_c_or_ctrl_d_at_the_mfa_prompt() {
-    the_terminal_keeps_echo_after_the_mfa_prompt(
-        "zsh",
-        &["-f", "-i"],
-        "eval \"$(runas env --shell zsh prod)\"",
-    );
+    the_terminal_keeps_echo_after_the_mfa_prompt(&ZSH);
 }
 
 #[test]
 fn fish_keeps_echo_after_ctrl_c_or_ctrl_d_at_the_mfa_prompt() {
-    the_terminal_keeps_echo_after_the_mfa_prompt(
-        "fish",
-        &["--no-config", "-i"],
-        "runas env --shell fish prod | source",
-    );
+    the_terminal_keeps_echo_after_the_mfa_prompt(&FISH);
 }
 
 /// A profile name is shown as written in every shell's prompt: zsh with prompt_subst reads
@@ -739,10 +713,10 @@ fn fish_keeps_echo_after_ctrl_c_or_ctrl_d_at_the_mfa_prompt() {
 /// substitution runs, and nothing is run.
 fn the_prompt_shows_the_profile_name_literally(shell: &'static Shell, prompt: &str) {
     let sb = offline_sandbox();
-    let s = Session::start(shell, &sb, &(shell.init)(), &[]);
+    let s = Session::start(shell, &sb, &init(shell), &[]);
     let name = r"%F{red}x%% \u $(touch CANARY) 100%";
-    let set = match shell.name {
-        "fish" => format!("set -gx AWSRUNAS_PROFILE '{name}'"),
+    let set = match shell.dialect {
+        Dialect::Fish => format!("set -gx AWSRUNAS_PROFILE '{name}'"),
         _ => format!("export AWSRUNAS_PROFILE='{name}'"),
     };
     s.run(&format!("{set}; {prompt}"));
@@ -844,7 +818,7 @@ fn a_session_switch_is_shown_and_refreshed_as_a_session(shell: &'static Shell) {
     let s = Session::start(
         shell,
         &sb,
-        &(shell.init)(),
+        &init(shell),
         &[("RUNAS_MIN_TTL", "899s"), ("SESSION_TOKEN_DURATION", "15m")],
     );
     assert_eq!(s.run("runas use -s prod -o 123456"), "0");

@@ -3,8 +3,9 @@
 //! a path with a space and quotes still runs, format `runas_prompt` as documented, and complete
 //! subcommands and profile names. The interactive behaviour is in tests/hooks.rs.
 
-mod common;
+use crate::common;
 
+use common::pwsh;
 use common::sandbox::{CONFIG, CREDENTIALS, Sandbox, stderr, stdout};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -139,21 +140,13 @@ fn the_powershell_script_parses_without_an_error_node() {
         ("shell/runas.ps1", file.as_str()),
         ("runas init pwsh", printed.as_str()),
     ] {
-        let mut parser = tree_sitter::Parser::new();
-        parser
-            .set_language(&tree_sitter_powershell::LANGUAGE.into())
-            .expect("the PowerShell grammar loads");
-        let tree = parser.parse(source, None).expect("a tree");
+        let tree = pwsh::parse(source);
         let root = tree.root_node();
         assert!(!root.has_error(), "{what}: {}", first_error(root, source));
     }
     // The parser does flag a broken script, so the check above means something.
-    let mut parser = tree_sitter::Parser::new();
-    parser
-        .set_language(&tree_sitter_powershell::LANGUAGE.into())
-        .unwrap();
     let broken = file.replacen("function global:runas {", "function global:runas {{", 1);
-    assert!(parser.parse(&broken, None).unwrap().root_node().has_error());
+    assert!(pwsh::parse(&broken).root_node().has_error());
 }
 
 /// The first node with an error, and the source lines around it.

@@ -1,7 +1,7 @@
 //! `runas list mfa` against a local IAM and STS (moto): the AWS CLI makes a real IAM user with
 //! keys and an MFA device; runas finds the user through GetCallerIdentity and lists its devices.
 
-mod common;
+use crate::common;
 
 use common::moto::Moto;
 use common::sandbox::{Sandbox, assert_error, stderr, stdout};

@@ -6,19 +6,18 @@
 //! (tests/common/secrets.rs); this file drives every command and error path on purpose, then
 //! checks all their stderrs again against every secret known at the end.
 
-mod common;
+use crate::common;
 
+use common::mode;
 use common::moto::Moto;
-use common::sandbox::{CONFIG, CREDENTIALS, Sandbox, stderr, stdout};
+use common::sandbox::{CONFIG, CREDENTIALS, MFA_CODE, Sandbox, stderr, stdout};
 use common::secrets::{KNOWN, assert_no_secrets, mfa_code, secrets_in, secrets_in_cache};
 use common::stub::{Answer, Stub};
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-const CODE: &str = "123456";
 /// A code STS turns down (the stub says so): it must not be echoed in the error either.
 const REJECTED_CODE: &str = "654321";
 /// Variables that turn on debug output in Rust programs and the AWS SDKs: runas has no
@@ -32,10 +31,6 @@ const DEBUG_VARS: &[(&str, &str)] = &[
 
 fn with_debug<'a>(vars: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     DEBUG_VARS.iter().chain(vars).copied().collect()
-}
-
-fn mode(path: &Path) -> u32 {
-    fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -89,7 +84,7 @@ fn no_secret_or_mfa_code_reaches_stderr_in_any_mode() {
     };
 
     // Cold, with the expiration on stderr, then warm in every shell and the JSON form.
-    run(&["env", "ops", "-o", CODE, "-e", "--shell", "sh"], &[], true);
+    run(&["env", "ops", "-o", MFA_CODE, "-e", "--shell", "sh"], &[], true);
     for shell in ["sh", "bash", "zsh", "fish", "pwsh"] {
         run(&["env", "ops", "-e", "--shell", shell], &[], true);
     }
@@ -126,7 +121,7 @@ fn no_secret_or_mfa_code_reaches_stderr_in_any_mode() {
     for text in broken {
         sandbox.write_credentials(text);
         for args in [
-            &["env", "prod", "-o", CODE][..],
+            &["env", "prod", "-o", MFA_CODE][..],
             &["config", "prod"],
             &["list"],
             &["doctor"],
@@ -135,7 +130,7 @@ fn no_secret_or_mfa_code_reaches_stderr_in_any_mode() {
             runs.push((
                 format!("{args:?} with credentials {text:?}"),
                 o,
-                Some(CODE.into()),
+                Some(MFA_CODE.into()),
             ));
         }
     }
@@ -225,7 +220,7 @@ fn no_secret_is_on_the_command_line_of_any_process_runas_or_its_hooks_start() {
     }
     let moto = Moto::start();
     let sandbox = Sandbox::new(&moto.endpoint(), CONFIG, CREDENTIALS);
-    let warm = sandbox.run(&["env", "ops", "-o", CODE, "--shell", "sh"], &[]);
+    let warm = sandbox.run(&["env", "ops", "-o", MFA_CODE, "--shell", "sh"], &[]);
     assert!(warm.status.success(), "{}", stderr(&warm));
     let path = common::sandbox::path_with_runas();
     // The user had keys of their own in the shell before: they are saved for `off`, and must
@@ -304,7 +299,7 @@ fn no_secret_is_on_the_command_line_of_any_process_runas_or_its_hooks_start() {
                 );
             }
             assert!(
-                !line.contains(CODE),
+                !line.contains(MFA_CODE),
                 "{shell}: the MFA code is on a command line: {line}"
             );
         }
@@ -325,7 +320,7 @@ fn cache_files_are_0600_in_a_0700_folder_whatever_the_umask() {
     for umask in [0o000, 0o022, 0o077] {
         let sandbox = Sandbox::new(&moto.endpoint(), CONFIG, CREDENTIALS);
         let mut c = sandbox.command();
-        c.args(["env", "ops", "-o", CODE, "--shell", "sh"])
+        c.args(["env", "ops", "-o", MFA_CODE, "--shell", "sh"])
             .stdin(Stdio::null());
         // SAFETY: umask is async-signal-safe and touches only the child's own state.
         unsafe {

@@ -4,23 +4,23 @@
 //! aws-config provider chain), so it never asks the instance metadata service; scripts/test
 //! still sets AWS_EC2_METADATA_DISABLED=true for every process.
 
-mod common;
+use crate::common;
 
 use common::moto::Moto;
+use common::sandbox::LONG_TERM_SECRET;
 use common::stub::{Answer, Silent, Stub};
 use runas::Error;
 use runas::creds::{Credentials, epoch_now};
 use runas::sts::{AssumeRole, AwsSts, Mfa, OPERATION_TIMEOUT, Sts, StsSettings};
 use std::time::{Duration, Instant};
 
-const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 /// Any run over this failed to bound a bad endpoint (the brief: under 15 s).
 const BOUND: Duration = Duration::from_secs(15);
 
 fn long_term_keys() -> Credentials {
     Credentials {
         access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
-        secret_access_key: SECRET.into(),
+        secret_access_key: LONG_TERM_SECRET.into(),
         session_token: None,
         expiration: None,
     }
@@ -64,7 +64,7 @@ fn sts_error(err: &Error) -> (&str, Option<&str>, &str, &str) {
 }
 
 fn assert_no_secret(text: &str) {
-    assert!(!text.contains(SECRET), "secret key in: {text}");
+    assert!(!text.contains(LONG_TERM_SECRET), "secret key in: {text}");
     assert!(!text.contains("SessionToken"), "session token in: {text}");
 }
 

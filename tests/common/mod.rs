@@ -1,17 +1,25 @@
-//! Shared helpers for the integration tests: a local STS (moto server) and a canned-answer
-//! HTTP stub for the error codes moto cannot produce in a form the SDK reads.
+//! What several test modules use: a local STS (moto server), a recording proxy in front of it,
+//! a canned-answer HTTP stub for the error codes moto cannot produce in a form the SDK reads, a
+//! user's sandbox and world, the real shells, a terminal (tmux), a PowerShell parser, and the
+//! secret checks.
 //!
-//! Each file under tests/ is its own crate and uses only some of these helpers, so unused ones
-//! are expected there.
-#![allow(dead_code)]
+//! All the tests are one crate, so a helper nobody uses is a dead-code warning: delete it.
 
 pub mod moto;
+pub mod proxy;
 pub mod pty;
+pub mod pwsh;
 pub mod sandbox;
 pub mod secrets;
+pub mod shells;
 pub mod stub;
+pub mod world;
 
-use std::path::PathBuf;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+/// What runas says once it has waited a second for another runas's lock.
+pub const LOCK_NOTICE: &str = "waiting for another runas to get these credentials";
 
 /// The Python venv with `moto[server]` and `awscli`, installed by `scripts/test`:
 /// `$RUNAS_TEST_VENV`, or `target/venv` in this crate.
@@ -42,4 +50,9 @@ pub fn dead_endpoint() -> String {
     let port = listener.local_addr().expect("local addr").port();
     drop(listener);
     format!("http://127.0.0.1:{port}")
+}
+
+/// The permission bits of `path` (`0o600`).
+pub fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }

@@ -16,8 +16,10 @@ const START_TIMEOUT: Duration = Duration::from_secs(15);
 /// Ports tried when another process takes the chosen one between its probe and moto's bind.
 const START_TRIES: usize = 5;
 
-/// One moto for the tests of a test binary that run at the same time: the first starts it,
-/// and it stops (on drop) when the last test using it ends, so no server outlives the binary.
+/// One moto for the tests that run at the same time: the first starts it, and it stops (on
+/// drop) when the last test using it ends, so no server outlives the test binary. Every module
+/// of the crate shares it: a test that counts STS calls, or changes moto's state (auth mode, a
+/// reset), starts a `Moto` of its own.
 pub fn shared() -> Arc<Moto> {
     static SHARED: Mutex<Weak<Moto>> = Mutex::new(Weak::new());
     let mut shared = SHARED.lock().unwrap_or_else(PoisonError::into_inner);

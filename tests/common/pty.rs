@@ -143,6 +143,12 @@ impl Term {
         lines[start + 1..end].join("\n")
     }
 
+    /// The terminal device of the pane (`/dev/pts/N`), for `stty -F`.
+    pub fn tty(&self) -> String {
+        let out = self.run(&["display-message", "-p", "-t", "t", "#{pane_tty}"]);
+        text(&out.stdout).trim().to_string()
+    }
+
     /// The process id of the shell in the pane.
     pub fn shell_pid(&self) -> u32 {
         let out = self.run(&["display-message", "-p", "-t", "t", "#{pane_pid}"]);

@@ -5,14 +5,58 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The body of the seed's `[profile prod]`, as a literal for `concat!`.
+macro_rules! prod_role {
+    () => {
+        "role_arn = arn:aws:iam::123456789012:role/prod\nsource_profile = default\n"
+    };
+}
+
+/// The seed's `[default]`: its region, and an MFA device, so a cold prod needs a code.
+macro_rules! default_section {
+    () => {
+        "[default]\nregion = us-east-1\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"
+    };
+}
+
+/// prod's role, from [default]'s keys: the body of `[profile prod]`. Another profile with this
+/// body shares prod's cache entry (the key is made of the source, the role and the durations,
+/// not the profile name).
+pub const PROD_ROLE: &str = prod_role!();
+
+/// `[profile prod]` of CONFIG alone.
+pub const PROD_SECTION: &str = concat!("[profile prod]\n", prod_role!());
+
+/// `[default]` of CONFIG alone.
+pub const DEFAULT_SECTION: &str = default_section!();
+
 /// The seed's layout: long-term keys in [default], MFA in [default], a role that uses them,
 /// and a role chained from it in another account.
-pub const CONFIG: &str = "[default]\nregion = us-east-1\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n\n\
-[profile prod]\nrole_arn = arn:aws:iam::123456789012:role/prod\nsource_profile = default\n\n\
-[profile ops]\nrole_arn = arn:aws:iam::210987654321:role/ops\nsource_profile = prod\nregion = eu-west-1\n";
+pub const CONFIG: &str = concat!(
+    default_section!(),
+    "\n[profile prod]\n",
+    prod_role!(),
+    "\n[profile ops]\nrole_arn = arn:aws:iam::210987654321:role/ops\nsource_profile = prod\nregion = eu-west-1\n"
+);
+
+macro_rules! long_term_secret {
+    () => {
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    };
+}
+
+/// The secret key of CREDENTIALS, which must never reach stderr.
+pub const LONG_TERM_SECRET: &str = long_term_secret!();
 
 /// moto answers any key; these are AWS's documented example keys.
-pub const CREDENTIALS: &str = "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+pub const CREDENTIALS: &str = concat!(
+    "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = ",
+    long_term_secret!(),
+    "\n"
+);
+
+/// The MFA code every run that needs one is given: moto takes any six digits.
+pub const MFA_CODE: &str = "123456";
 
 pub struct Sandbox {
     dir: tempfile::TempDir,

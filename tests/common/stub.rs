@@ -6,6 +6,12 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+use std::time::{Duration, SystemTime};
+
+/// `lifetime` from now in the ISO 8601 form STS answers.
+pub fn sts_time(lifetime: Duration) -> String {
+    humantime::format_rfc3339_seconds(SystemTime::now() + lifetime).to_string()
+}
 
 /// One canned HTTP answer.
 #[derive(Debug, Clone)]
