@@ -8,7 +8,7 @@
 //! Layout of the folder, every name derived from the key's hash so no profile name reaches a path:
 //!
 //! ```text
-//! <sha256-hex>.json                 the entry: {"version":1,"written_at_ms":…,"credentials":{…}}
+//! <sha256-hex>.json                 the entry: {"version":2,"key":"<sha256-hex>","written_at_ms":…,"credentials":{…}}
 //! <sha256-hex>.lock                 flock(2) target, left in place (see `KeyLock`)
 //! <sha256-hex>.<pid>-<n>-<n>.tmp    a write in progress, renamed over the entry when complete
 //! ```
@@ -27,7 +27,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Version of the entry file format. A file with any other version is a miss and gets replaced,
 /// so changing the format never needs a migration.
-const FORMAT_VERSION: u64 = 1;
+const FORMAT_VERSION: u64 = 2;
 
 /// Entries are a few hundred bytes; anything much larger is not ours and is not read whole.
 const MAX_ENTRY_BYTES: u64 = 64 * 1024;
@@ -53,17 +53,27 @@ pub fn refresh_window(env: &EnvMap) -> Result<Duration> {
 /// Where the cache lives: `RUNAS_CACHE_DIR`, else `$XDG_CACHE_HOME/runas`, else the platform's
 /// per-user cache folder under `$HOME`. `None` when none of these is set (no cache then).
 ///
-/// Empty values count as unset, and a relative `XDG_CACHE_HOME` is ignored as the XDG Base
-/// Directory spec asks; `RUNAS_CACHE_DIR` is taken as given since the user chose it explicitly.
+/// Empty values count as unset. A relative path would put the cache wherever the command runs
+/// (inside a git repository, say): a relative `XDG_CACHE_HOME` is ignored as the XDG Base
+/// Directory spec asks, and so is a relative `RUNAS_CACHE_DIR`, with a warning, since the user
+/// chose that one explicitly.
 pub fn cache_dir(env: &EnvMap) -> Option<PathBuf> {
     let var = |name: &str| env.get(name).map(String::as_str).filter(|v| !v.is_empty());
     if let Some(dir) = var("RUNAS_CACHE_DIR") {
-        return Some(PathBuf::from(dir));
+        if Path::new(dir).is_absolute() {
+            return Some(PathBuf::from(dir));
+        }
+        warn_once(
+            &RELATIVE_WARNED,
+            format_args!(
+                "RUNAS_CACHE_DIR={dir:?} is not an absolute path and is ignored; set it to one \
+                 such as $HOME/.cache/runas"
+            ),
+        );
     }
     if let Some(xdg) = var("XDG_CACHE_HOME").map(Path::new).filter(|p| p.is_absolute()) {
         return Some(xdg.join("runas"));
     }
-    // A relative HOME would put the cache wherever the shell happens to be: better no cache.
     let home = Path::new(var("HOME")?);
     if !home.is_absolute() {
         return None;
@@ -74,6 +84,21 @@ pub fn cache_dir(env: &EnvMap) -> Option<PathBuf> {
         home.join(".cache/runas")
     })
 }
+
+static RELATIVE_WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static NO_DIR_WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static UNSAFE_DIR_WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Says `message` unless this process already said the message guarded by `flag`.
+fn warn_once(flag: &std::sync::atomic::AtomicBool, message: std::fmt::Arguments<'_>) {
+    if !flag.swap(true, Ordering::Relaxed) {
+        crate::warn(message);
+    }
+}
+
+/// The longest any credentials can last (a 36 h session token) plus room for clock skew: an
+/// entry written longer ago than this cannot be valid, whatever expiry it claims.
+const MAX_ENTRY_AGE: Duration = Duration::from_secs(36 * 3600 + 5 * 60);
 
 /// Identifies one cached credential: a SHA-256 over the kind and the ordered parts that decide
 /// what STS would return (source access key id, MFA serial, role ARN, external id, session
@@ -110,13 +135,21 @@ impl CacheKey {
     }
 }
 
-/// A cache folder and the rules for using it. `new` does no I/O: the folder is created on the
-/// first write, so a warm `get` costs one open and one read.
-#[derive(Debug, Clone)]
+/// A cache folder and the rules for using it. `new` does no I/O: the folder is checked on
+/// first use (one `lstat`) and created on the first write, so a warm `get` costs that, one open
+/// and one read.
+///
+/// The folder is used only when it is a real folder (not a symlink), belongs to this user and
+/// nobody else can write to it: whoever can write there could rename one entry onto another's
+/// name, or hold a lock file forever. Otherwise, and when no folder can be named at all, runas
+/// works without the cache and says so once.
+#[derive(Debug)]
 pub struct Cache {
-    dir: PathBuf,
+    dir: Option<PathBuf>,
     window: Duration,
     lock_wait: Duration,
+    /// Whether `dir` passed the check, decided on first use.
+    trusted: std::sync::OnceLock<bool>,
 }
 
 impl Cache {
@@ -130,9 +163,18 @@ impl Cache {
 
     pub fn new(dir: impl Into<PathBuf>, window: Duration) -> Self {
         Cache {
-            dir: dir.into(),
+            dir: Some(dir.into()),
             window,
             lock_wait: Self::DEFAULT_LOCK_WAIT,
+            trusted: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The cache of the folder `env` names (see `cache_dir`), or no cache when it names none.
+    pub fn from_env(env: &EnvMap, window: Duration) -> Self {
+        Cache {
+            dir: cache_dir(env),
+            ..Cache::new(PathBuf::new(), window)
         }
     }
 
@@ -142,24 +184,74 @@ impl Cache {
         self
     }
 
+    /// The folder (empty when none is named; it may not exist yet, or not be trusted).
     pub fn dir(&self) -> &Path {
-        &self.dir
+        self.dir_or_empty()
     }
 
     /// The entry file for `key` (it may not exist).
     pub fn entry_path(&self, key: &CacheKey) -> PathBuf {
-        self.dir.join(format!("{}.json", key.hex))
+        self.dir_or_empty().join(format!("{}.json", key.hex))
     }
 
     /// The lock file for `key`, next to its entry.
     pub fn lock_path(&self, key: &CacheKey) -> PathBuf {
-        self.dir.join(format!("{}.lock", key.hex))
+        self.dir_or_empty().join(format!("{}.lock", key.hex))
+    }
+
+    fn dir_or_empty(&self) -> &Path {
+        self.dir.as_deref().unwrap_or(Path::new(""))
+    }
+
+    /// The folder when it may be used: named, and a folder of this user's that nobody else
+    /// can write (or not there yet: runas makes it 0700). Says once why not.
+    fn usable(&self) -> Option<&Path> {
+        let Some(dir) = self.dir.as_deref() else {
+            warn_once(
+                &NO_DIR_WARNED,
+                format_args!(
+                    "no folder for the cache (HOME, XDG_CACHE_HOME and RUNAS_CACHE_DIR name \
+                     none): credentials are fetched every time; set HOME or RUNAS_CACHE_DIR to \
+                     an absolute path"
+                ),
+            );
+            return None;
+        };
+        let trusted = *self.trusted.get_or_init(|| match fs::symlink_metadata(dir) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => true,
+            Err(e) => {
+                warn_once(
+                    &UNSAFE_DIR_WARNED,
+                    format_args!(
+                        "cannot use the cache folder {}: {e}; going on without the cache",
+                        dir.display()
+                    ),
+                );
+                false
+            }
+            Ok(meta) => match distrust_folder(&meta) {
+                None => true,
+                Some(problem) => {
+                    warn_once(
+                        &UNSAFE_DIR_WARNED,
+                        format_args!(
+                            "not using the cache folder {}: {problem}; going on without the cache \
+                             (fix: use a folder of your own, mode 0700)",
+                            dir.display()
+                        ),
+                    );
+                    false
+                }
+            },
+        });
+        trusted.then_some(dir)
     }
 
     /// Cached credentials for `key` that stay valid beyond the refresh window, or `None`.
     /// Takes no lock: writes are atomic renames, so this sees the old file or the new one.
     /// Anything wrong with the file is a miss; an unsafe file is also reported on stderr.
     pub fn get(&self, key: &CacheKey) -> Option<Credentials> {
+        self.usable()?;
         match self.lookup(key, SystemTime::now()) {
             Ok(entry) => Some(entry.credentials),
             Err(_) => None,
@@ -192,6 +284,9 @@ impl Cache {
         fill: Fill,
     ) -> Result<Credentials> {
         let began_ms = epoch_ms(SystemTime::now());
+        if self.usable().is_none() {
+            return fetch();
+        }
         if !refresh && let Some(hit) = self.get(key) {
             return Ok(hit);
         }
@@ -229,6 +324,9 @@ impl Cache {
     /// could let a process that is waiting on the old file and one that opens a new file both
     /// think they hold the lock.
     pub fn remove(&self, key: &CacheKey) -> Result<bool> {
+        if self.dir.is_none() {
+            return Ok(false);
+        }
         let path = self.entry_path(key);
         match fs::remove_file(&path) {
             Ok(()) => Ok(true),
@@ -246,12 +344,15 @@ impl Cache {
     /// reports the first such failure. A runas holding a lock at that moment keeps it on the
     /// removed file, so one started meanwhile may call STS once more: harmless.
     pub fn clear(&self) -> Result<usize> {
-        let listing = match fs::read_dir(&self.dir) {
+        let Some(dir) = self.dir.as_deref() else {
+            return Ok(0);
+        };
+        let listing = match fs::read_dir(dir) {
             Ok(listing) => listing,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
             Err(e) => {
                 return Err(Error::Cache {
-                    path: self.dir.clone(),
+                    path: dir.to_path_buf(),
                     problem: format!("cannot list it: {e}; check that it is a readable folder"),
                 });
             }
@@ -286,7 +387,7 @@ impl Cache {
     /// window at `now`. The `Miss` says why not; every miss is the same to callers.
     fn lookup(&self, key: &CacheKey, now: SystemTime) -> Result<Entry, Miss> {
         let path = self.entry_path(key);
-        let entry = match read_entry(&path) {
+        let entry = match read_entry(&path, key) {
             Ok(entry) => entry,
             Err(Miss::Refused(refusal)) => {
                 warn_refused_once(&path, refusal);
@@ -297,18 +398,25 @@ impl Cache {
         if !entry.credentials.valid_for(self.window, now) {
             return Err(Miss::Expired);
         }
+        // Credentials cannot outlive the longest lifetime STS gives, whatever the file says.
+        if epoch_ms(now).saturating_sub(entry.written_at_ms) > MAX_ENTRY_AGE.as_millis() as u64 {
+            return Err(Miss::TooOld);
+        }
         Ok(entry)
     }
 
     /// Makes the folder if needed and takes the lock for `key`, polling so the wait is bounded.
     /// `Ok(None)`: the cache cannot be used at all (warned). `Err`: another runas kept the lock.
     fn lock(&self, key: &CacheKey) -> Result<Option<KeyLock>> {
+        let Some(dir) = self.usable() else {
+            return Ok(None);
+        };
         // Recursive so a fresh $HOME/.cache is made too; parents get 0700 as well, which is
         // what the XDG spec asks of the cache home.
-        if let Err(e) = DirBuilder::new().recursive(true).mode(0o700).create(&self.dir) {
+        if let Err(e) = DirBuilder::new().recursive(true).mode(0o700).create(dir) {
             crate::warn(format_args!(
                 "cannot create the cache folder {}: {e}; going on without the cache",
-                self.dir.display()
+                dir.display()
             ));
             return Ok(None);
         }
@@ -331,6 +439,26 @@ impl Cache {
                 return Ok(None);
             }
         };
+        // A lock file someone else made could be held by them for ever: not used.
+        match file.metadata() {
+            Ok(meta) if meta.uid() == euid() => {}
+            Ok(meta) => {
+                crate::warn(format_args!(
+                    "ignoring the cache lock {}: it belongs to uid {}, not to you; going on \
+                     without the cache",
+                    path.display(),
+                    meta.uid()
+                ));
+                return Ok(None);
+            }
+            Err(e) => {
+                crate::warn(format_args!(
+                    "cannot check the cache lock {}: {e}; going on without the cache",
+                    path.display()
+                ));
+                return Ok(None);
+            }
+        }
 
         let started = Instant::now();
         let deadline = started + self.lock_wait;
@@ -373,13 +501,15 @@ impl Cache {
     fn store(&self, key: &CacheKey, credentials: &Credentials, fill: Fill) -> io::Result<()> {
         let entry = EntryRef {
             version: FORMAT_VERSION,
+            key: &key.hex,
             written_at_ms: epoch_ms(SystemTime::now()),
             credentials,
         };
         let mut bytes = serde_json::to_vec(&entry)?;
         bytes.push(b'\n');
-        let temp = self.dir.join(temp_name(key));
-        write_atomically(&self.dir, &temp, &self.entry_path(key), &bytes, fill)
+        let dir = self.dir_or_empty();
+        let temp = dir.join(temp_name(key));
+        write_atomically(dir, &temp, &self.entry_path(key), &bytes, fill)
     }
 }
 
@@ -402,6 +532,8 @@ impl Drop for KeyLock {
 #[derive(Serialize)]
 struct EntryRef<'a> {
     version: u64,
+    /// The key it was written for: a file renamed onto another key's name is a miss there.
+    key: &'a str,
     written_at_ms: u64,
     credentials: &'a Credentials,
 }
@@ -409,6 +541,7 @@ struct EntryRef<'a> {
 /// The entry file as read.
 #[derive(Debug, Deserialize)]
 struct Entry {
+    key: String,
     written_at_ms: u64,
     credentials: Credentials,
 }
@@ -430,6 +563,10 @@ enum Miss {
     WrongVersion(#[allow(dead_code, reason = "shown by Debug when a test fails")] u64),
     /// Parsed, but not what runas writes (no expiration, one past the year 9999, empty keys).
     WrongShape,
+    /// Written for another key: renamed onto this one's name.
+    WrongKey,
+    /// Written longer ago than any credentials last.
+    TooOld,
     Expired,
     Refused(Refusal),
 }
@@ -460,7 +597,7 @@ impl std::fmt::Display for Refusal {
 
 /// One open and one read. Mode and owner come from the opened file (fstat), so a file swapped
 /// between a check and the open cannot slip through.
-fn read_entry(path: &Path) -> Result<Entry, Miss> {
+fn read_entry(path: &Path, key: &CacheKey) -> Result<Entry, Miss> {
     let file = OpenOptions::new()
         .read(true)
         // runas never makes the entry a symlink; following one could read a file chosen by
@@ -487,7 +624,11 @@ fn read_entry(path: &Path) -> Result<Entry, Miss> {
         .take(MAX_ENTRY_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(Miss::Unreadable)?;
-    parse_entry(&bytes)
+    let entry = parse_entry(&bytes)?;
+    if entry.key != key.hex {
+        return Err(Miss::WrongKey);
+    }
+    Ok(entry)
 }
 
 fn parse_entry(bytes: &[u8]) -> Result<Entry, Miss> {
@@ -504,10 +645,31 @@ fn parse_entry(bytes: &[u8]) -> Result<Entry, Miss> {
     Ok(entry)
 }
 
+/// This process's effective user id.
+fn euid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+/// Why the cache folder, as `lstat` saw it, is not to be used, if it is not.
+fn distrust_folder(meta: &fs::Metadata) -> Option<String> {
+    if meta.file_type().is_symlink() {
+        return Some("it is a symbolic link".into());
+    }
+    if !meta.is_dir() {
+        return Some("it is not a folder".into());
+    }
+    distrust(meta.mode(), meta.uid()).map(|refusal| match refusal {
+        Refusal::OwnedByOther { uid } => format!("it belongs to uid {uid}, not to you"),
+        Refusal::OthersCanWrite { mode } => {
+            format!("other users can write to it (mode {:03o})", mode & 0o777)
+        }
+    })
+}
+
 /// A file is trusted only if it is ours and nobody else can write it.
 fn distrust(mode: u32, owner: u32) -> Option<Refusal> {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let me = unsafe { libc::geteuid() };
+    let me = euid();
     if owner != me {
         Some(Refusal::OwnedByOther { uid: owner })
     } else if mode & 0o022 != 0 {
@@ -658,10 +820,16 @@ mod tests {
         fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
     }
 
+    /// An entry for `key()` as runas writes one, in format `version`.
     fn entry_json(c: &Credentials, version: u64) -> Vec<u8> {
+        entry_json_for(&key(), c, version, epoch_ms(SystemTime::now()))
+    }
+
+    fn entry_json_for(key: &CacheKey, c: &Credentials, version: u64, written_at_ms: u64) -> Vec<u8> {
         serde_json::to_vec(&serde_json::json!({
             "version": version,
-            "written_at_ms": epoch_ms(SystemTime::now()),
+            "key": key.hex(),
+            "written_at_ms": written_at_ms,
             "credentials": c,
         }))
         .unwrap()
@@ -801,7 +969,8 @@ mod tests {
         cache.get_or_fetch(&key(), false, || Ok(c.clone())).unwrap();
         let text = fs::read_to_string(cache.entry_path(&key())).unwrap();
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(v["version"], 1);
+        assert_eq!(v["version"], 2);
+        assert_eq!(v["key"], key().hex());
         assert!(v["written_at_ms"].as_u64().unwrap() >= before);
         assert_eq!(v["credentials"]["access_key_id"], "ASIA");
         assert_eq!(v["credentials"]["expiration"], c.expiration.unwrap());
@@ -818,7 +987,7 @@ mod tests {
             ("no version", br#"{"credentials":{}}"#.to_vec()),
             (
                 "wrong shape",
-                br#"{"version":1,"written_at_ms":1,"credentials":[1,2]}"#.to_vec(),
+                br#"{"version":2,"key":"","written_at_ms":1,"credentials":[1,2]}"#.to_vec(),
             ),
             (
                 "no expiration",
@@ -827,7 +996,7 @@ mod tests {
                         expiration: None,
                         ..creds("ASIAOLD", 1)
                     },
-                    1,
+                    FORMAT_VERSION,
                 ),
             ),
             ("json but not an object", b"[1,2,3]".to_vec()),
@@ -838,7 +1007,7 @@ mod tests {
                         expiration: Some(crate::creds::LAST_EXPIRATION + 1),
                         ..creds("ASIAOLD", 1)
                     },
-                    1,
+                    FORMAT_VERSION,
                 ),
             ),
         ];
@@ -866,8 +1035,8 @@ mod tests {
         assert!(matches!(cache.lookup(&key(), now), Err(Miss::Absent)));
         plant(&cache, &key(), b"{", 0o600);
         assert!(matches!(cache.lookup(&key(), now), Err(Miss::Corrupt(_))));
-        plant(&cache, &key(), &entry_json(&creds("A", 3600), 2), 0o600);
-        assert!(matches!(cache.lookup(&key(), now), Err(Miss::WrongVersion(2))));
+        plant(&cache, &key(), &entry_json(&creds("A", 3600), 1), 0o600);
+        assert!(matches!(cache.lookup(&key(), now), Err(Miss::WrongVersion(1))));
         plant(&cache, &key(), &vec![b' '; MAX_ENTRY_BYTES as usize + 1], 0o600);
         assert!(matches!(cache.lookup(&key(), now), Err(Miss::TooLarge)));
     }
@@ -1327,5 +1496,135 @@ mod tests {
             .collect();
         assert_eq!(got.len(), 4);
         assert!(got.iter().all(|g| g == &got[0]), "{got:?}");
+    }
+
+    #[test]
+    fn an_entry_renamed_onto_another_keys_name_is_a_miss() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = cache_in(tmp.path());
+        let prod = CacheKey::new("role", &["prod"]);
+        let dev = CacheKey::new("role", &["dev"]);
+        cache
+            .get_or_fetch(&prod, false, || Ok(creds("ASIAPROD", 3600)))
+            .unwrap();
+        fs::rename(cache.entry_path(&prod), cache.entry_path(&dev)).unwrap();
+        assert!(matches!(
+            cache.lookup(&dev, SystemTime::now()),
+            Err(Miss::WrongKey)
+        ));
+        assert_eq!(cache.get(&dev), None);
+        let fetched = cache
+            .get_or_fetch(&dev, false, || Ok(creds("ASIADEV", 3600)))
+            .unwrap();
+        assert_eq!(fetched.access_key_id, "ASIADEV");
+    }
+
+    #[test]
+    fn an_entry_older_than_any_lifetime_is_a_miss_whatever_it_claims() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = cache_in(tmp.path());
+        let forever = Credentials {
+            expiration: Some(32_503_680_000), // 2999
+            ..creds("ASIAOLD", 1)
+        };
+        let long_ago = epoch_ms(SystemTime::now()) - MAX_ENTRY_AGE.as_millis() as u64 - 1000;
+        plant(
+            &cache,
+            &key(),
+            &entry_json_for(&key(), &forever, FORMAT_VERSION, long_ago),
+            0o600,
+        );
+        assert!(matches!(
+            cache.lookup(&key(), SystemTime::now()),
+            Err(Miss::TooOld)
+        ));
+    }
+
+    #[test]
+    fn a_folder_others_can_write_or_own_is_not_used() {
+        for (mode, chown_to) in [(0o777, None), (0o770, None), (0o700, Some(4242))] {
+            let tmp = tempfile::tempdir().unwrap();
+            let dir = tmp.path().join("runas");
+            fs::create_dir(&dir).unwrap();
+            fs::set_permissions(&dir, fs::Permissions::from_mode(mode)).unwrap();
+            if let Some(uid) = chown_to {
+                if euid() != 0 {
+                    // Only root can give a folder away; the mode cases still ran.
+                    continue;
+                }
+                std::os::unix::fs::chown(&dir, Some(uid), None).unwrap();
+            }
+            // An entry that would be a hit in a folder of our own.
+            let cache = Cache::new(&dir, Cache::DEFAULT_WINDOW);
+            let planted = creds("ASIAPLANTED", 3600);
+            fs::write(cache.entry_path(&key()), entry_json(&planted, FORMAT_VERSION)).unwrap();
+            fs::set_permissions(cache.entry_path(&key()), fs::Permissions::from_mode(0o600)).unwrap();
+            assert_eq!(cache.get(&key()), None, "mode {mode:o}, owner {chown_to:?}");
+            let fetched = cache
+                .get_or_fetch(&key(), false, || Ok(creds("ASIAMINE", 3600)))
+                .unwrap();
+            assert_eq!(fetched.access_key_id, "ASIAMINE");
+            // Nothing was written there, and no lock was taken there.
+            assert_eq!(names_in(&dir), vec![format!("{}.json", key().hex())]);
+        }
+    }
+
+    #[test]
+    fn a_symlink_as_the_folder_is_not_used() {
+        let tmp = tempfile::tempdir().unwrap();
+        let real = tmp.path().join("real");
+        fs::create_dir(&real).unwrap();
+        fs::set_permissions(&real, fs::Permissions::from_mode(0o700)).unwrap();
+        std::os::unix::fs::symlink(&real, tmp.path().join("runas")).unwrap();
+        let cache = Cache::new(tmp.path().join("runas"), Cache::DEFAULT_WINDOW);
+        cache
+            .get_or_fetch(&key(), false, || Ok(creds("ASIA", 3600)))
+            .unwrap();
+        assert!(names_in(&real).is_empty());
+    }
+
+    #[test]
+    fn a_lock_file_of_another_owner_is_not_used() {
+        if euid() != 0 {
+            panic!("this test gives a file to another user, which needs root (CI runs as root)");
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = cache_in(tmp.path()).with_lock_wait(Duration::from_secs(30));
+        fs::create_dir_all(cache.dir()).unwrap();
+        fs::set_permissions(cache.dir(), fs::Permissions::from_mode(0o700)).unwrap();
+        let lock = File::create(cache.lock_path(&key())).unwrap();
+        std::os::unix::fs::chown(cache.lock_path(&key()), Some(4242), None).unwrap();
+        lock.lock().unwrap();
+        let started = Instant::now();
+        let fetched = cache
+            .get_or_fetch(&key(), false, || Ok(creds("ASIA", 3600)))
+            .unwrap();
+        assert_eq!(fetched.access_key_id, "ASIA");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "waited for their lock"
+        );
+        assert!(
+            !cache.entry_path(&key()).exists(),
+            "no entry written without our lock"
+        );
+    }
+
+    #[test]
+    fn no_folder_at_all_means_no_cache_not_an_error() {
+        let cache = Cache::from_env(&EnvMap::new(), Cache::DEFAULT_WINDOW);
+        assert_eq!(cache.get(&key()), None);
+        let fetched = cache
+            .get_or_fetch(&key(), false, || Ok(creds("ASIA", 3600)))
+            .unwrap();
+        assert_eq!(fetched.access_key_id, "ASIA");
+        assert_eq!(cache.clear().unwrap(), 0);
+    }
+
+    #[test]
+    fn a_relative_runas_cache_dir_is_ignored() {
+        let e = env(&[("RUNAS_CACHE_DIR", "cache"), ("HOME", "/h")]);
+        assert!(cache_dir(&e).unwrap().starts_with("/h"));
+        assert_eq!(cache_dir(&env(&[("RUNAS_CACHE_DIR", "cache")])), None);
     }
 }

@@ -34,7 +34,25 @@ impl std::fmt::Debug for Credentials {
 /// one STS gave, and runas treats it as a corrupt cache entry.
 pub const LAST_EXPIRATION: u64 = 253_402_300_799;
 
+/// How far an expiration STS gives may lie past what was asked for before it counts as
+/// wrong: clock skew between STS and this machine.
+pub const EXPIRY_SKEW: Duration = Duration::from_secs(5 * 60);
+
 impl Credentials {
+    /// These credentials with an expiration no later than `requested` after `now` (seconds since
+    /// the epoch), give or take `EXPIRY_SKEW`: an endpoint that claims credentials last longer
+    /// than asked for (a year 2999 answer) is not believed, and the cache never serves them
+    /// past their real lifetime.
+    pub fn clamped(mut self, requested: Duration, now: u64) -> Credentials {
+        let latest = now.saturating_add(requested.as_secs());
+        if let Some(expiration) = self.expiration
+            && expiration > latest.saturating_add(EXPIRY_SKEW.as_secs())
+        {
+            self.expiration = Some(latest);
+        }
+        self
+    }
+
     /// Time left before expiry, measured at `now`; `None` for credentials that do not expire.
     pub fn time_left(&self, now: SystemTime) -> Option<Duration> {
         let secs = self.expiration?.min(LAST_EXPIRATION);
@@ -70,6 +88,25 @@ pub fn epoch_now() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_expiration_past_what_was_asked_for_is_clamped_to_it() {
+        let c = |exp| Credentials {
+            access_key_id: "ASIA".into(),
+            secret_access_key: "s".into(),
+            session_token: Some("t".into()),
+            expiration: exp,
+        };
+        let hour = Duration::from_secs(3600);
+        assert_eq!(
+            c(Some(32_503_680_000)).clamped(hour, 1_000).expiration,
+            Some(4_600)
+        );
+        // Within the skew: kept as STS said.
+        assert_eq!(c(Some(4_600 + 299)).clamped(hour, 1_000).expiration, Some(4_899));
+        assert_eq!(c(Some(2_000)).clamped(hour, 1_000).expiration, Some(2_000));
+        assert_eq!(c(None).clamped(hour, 1_000).expiration, None);
+    }
 
     #[test]
     fn debug_never_shows_secrets() {

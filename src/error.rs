@@ -39,6 +39,22 @@ pub enum Error {
         problem: String,
     },
 
+    #[error("{} is not a regular file; point the variable that names it at a file, or remove what is there", path.display())]
+    NotAFile { path: PathBuf },
+
+    #[error("{} is larger than {} MiB, which no config or credentials file is; check what it holds", path.display(), limit >> 20)]
+    FileTooLarge { path: PathBuf, limit: u64 },
+
+    #[error(
+        "profile {profile:?}: its source_profile chain is longer than {limit} roles ({}, …); AWS limits role chaining, so shorten it",
+        .first.join(" → ")
+    )]
+    ChainTooLong {
+        profile: String,
+        first: Vec<String>,
+        limit: usize,
+    },
+
     #[error("{} is not UTF-8 text (line {line}); save it as UTF-8", path.display())]
     NotUtf8 { path: PathBuf, line: usize },
 
@@ -60,6 +76,62 @@ pub enum Error {
         "profile {profile:?}: no access keys in {base:?}; add aws_access_key_id and aws_secret_access_key to [{base}] in the credentials file"
     )]
     NoKeys { profile: String, base: String },
+
+    #[error(
+        "profile {profile:?}: its credentials come from {setting} ({origin}), which runas does not support yet; use the AWS CLI or aws-runas for this profile"
+    )]
+    UnsupportedSource {
+        profile: String,
+        setting: String,
+        origin: Origin,
+    },
+
+    #[error(
+        "profile {profile:?}: {base:?} gets its credentials from a {kind} source, which runas does not support yet; use the AWS CLI for this profile"
+    )]
+    SourceNotYet {
+        profile: String,
+        base: String,
+        kind: &'static str,
+    },
+
+    #[error(
+        "profile {profile:?}: credential_process {program:?} failed: {problem}; run it yourself to see what it prints"
+    )]
+    Process {
+        profile: String,
+        program: String,
+        problem: String,
+    },
+
+    #[error(
+        "profile {profile:?}: {base:?} gets its credentials from a {kind} source, not from an IAM user's keys, which this needs; use a profile with keys"
+    )]
+    NotKeys {
+        profile: String,
+        base: String,
+        kind: &'static str,
+    },
+
+    #[error(
+        "profile {profile:?}: credential_source = Environment ({origin}) but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set (runas's own do not count); export them, or use source_profile"
+    )]
+    NoEnvironmentKeys { profile: String, origin: Origin },
+
+    #[error(
+        "profile {profile:?}: web_identity_token_file ({origin}) needs a role_arn in the same profile; add the role to assume"
+    )]
+    WebIdentityWithoutRole { profile: String, origin: Origin },
+
+    #[error(
+        "profile {profile:?}: source_profile = {source_profile} and credential_source = {credential_source} ({origin}) cannot both be set; keep one"
+    )]
+    BothSources {
+        profile: String,
+        source_profile: String,
+        credential_source: String,
+        origin: Origin,
+    },
 
     #[error("profile {profile:?}: {what} in [{base}] has no matching {missing}; add {missing} next to it")]
     HalfKeys {

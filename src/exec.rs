@@ -32,8 +32,11 @@ pub fn exec(argv: &[OsString], ops: &[Op]) -> Result<u8> {
 #[cfg(unix)]
 fn run(mut command: Command, program: &OsString) -> Result<u8> {
     use std::os::unix::process::CommandExt;
-    // exec only returns when it failed.
+    // The command gets the core-file limit the user had, not the none runas keeps for itself.
+    crate::restore_core_limit();
+    // exec only returns when it failed; runas goes on, without core files again.
     let e = command.exec();
+    crate::harden();
     Err(launch_error(program, &e))
 }
 

@@ -16,6 +16,7 @@ pub(crate) mod exec;
 pub(crate) mod prompt;
 pub mod provider;
 pub mod shell;
+pub mod sources;
 pub mod sts;
 
 pub use cmd::init::completions;
@@ -31,6 +32,45 @@ pub fn process_env() -> EnvMap {
     std::env::vars_os()
         .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
         .collect()
+}
+
+/// The core-file limit the user gave this process, put back for the command `exec` runs.
+static USER_CORE_LIMIT: std::sync::OnceLock<libc::rlimit> = std::sync::OnceLock::new();
+
+/// Keeps secrets out of crash dumps and other processes: no core file (Ctrl-\ during an STS
+/// call, an abort, running out of memory would otherwise write the long-term secret key to
+/// disk), and not dumpable, which also keeps other processes of the same user (a debugger,
+/// `/proc/PID/mem`) out of this one's memory. Called first thing by `main`. Best effort: a
+/// kernel that refuses leaves runas as it was.
+pub fn harden() {
+    // SAFETY: plain syscalls on this process with valid pointers.
+    unsafe {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        if libc::getrlimit(libc::RLIMIT_CORE, &mut limit) == 0 {
+            let _ = USER_CORE_LIMIT.set(limit);
+            // The hard limit stays, so the user's soft limit can be put back for `exec`.
+            let none = libc::rlimit {
+                rlim_cur: 0,
+                rlim_max: limit.rlim_max,
+            };
+            libc::setrlimit(libc::RLIMIT_CORE, &none);
+        }
+        #[cfg(target_os = "linux")]
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    }
+}
+
+/// Puts back the core-file limit `harden` found, for a command about to replace this process.
+pub(crate) fn restore_core_limit() {
+    if let Some(limit) = USER_CORE_LIMIT.get() {
+        // SAFETY: a valid rlimit, on this process.
+        unsafe {
+            libc::setrlimit(libc::RLIMIT_CORE, limit);
+        }
+    }
 }
 
 static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -68,6 +108,23 @@ pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::one_line;
+
+    #[test]
+    fn hardening_turns_core_files_and_dumping_off_and_keeps_the_users_limit() {
+        super::harden();
+        // SAFETY: plain syscalls on this (test) process.
+        unsafe {
+            let mut now = libc::rlimit {
+                rlim_cur: 1,
+                rlim_max: 1,
+            };
+            assert_eq!(libc::getrlimit(libc::RLIMIT_CORE, &mut now), 0);
+            assert_eq!(now.rlim_cur, 0);
+            #[cfg(target_os = "linux")]
+            assert_eq!(libc::prctl(libc::PR_GET_DUMPABLE, 0, 0, 0, 0), 0);
+        }
+        assert!(super::USER_CORE_LIMIT.get().is_some());
+    }
 
     #[test]
     fn one_line_escapes_control_characters_and_keeps_the_rest() {

@@ -9,6 +9,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    runas::harden();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         // The hook evaluates what `runas use` prints: its help goes to the terminal (stderr)

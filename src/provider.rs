@@ -11,7 +11,7 @@
 
 use crate::cache::{Cache, CacheKey};
 use crate::config::duration::format_go_duration;
-use crate::config::{CHAINED_ROLE_MAX, Resolved};
+use crate::config::{CHAINED_ROLE_MAX, Resolved, Source};
 use crate::creds::Credentials;
 use crate::sts::{AssumeRole, Mfa, Sts};
 use crate::{Error, Result};
@@ -88,6 +88,9 @@ pub struct Provider<'a> {
     pub sts: &'a dyn Sts,
     pub cache: &'a Cache,
     pub mfa: &'a dyn MfaSource,
+    /// The profiles whose `credential_process` runs above this runas (see
+    /// `sources::process::CHAIN_VAR`).
+    pub process_chain: Option<&'a str>,
 }
 
 impl Provider<'_> {
@@ -104,22 +107,17 @@ impl Provider<'_> {
     }
 
     fn attempt(&self, r: &Resolved, opts: Options) -> Result<Credentials> {
-        let keys = r.keys()?;
-        let source = Credentials {
-            access_key_id: keys.access_key_id.clone(),
-            secret_access_key: keys.secret_access_key.clone(),
-            session_token: keys.session_token.clone(),
-            expiration: None,
-        };
-        let temporary_source = source.session_token.is_some();
-        if r.roles.is_empty() || opts.session_only {
-            if temporary_source {
-                return Ok(source);
-            }
-            return self.session_token(r, &source, opts.refresh);
+        // A source that cannot give credentials is said before the cache is touched.
+        if !matches!(r.source, Source::Keys(_) | Source::Process(_)) {
+            return self.source(r);
         }
-
         let plan = Plan::of(r);
+        if r.roles.is_empty() || opts.session_only {
+            if plan.first_hop == FirstHop::WithSource {
+                return self.source(r);
+            }
+            return self.session_token(r, opts.refresh);
+        }
         for (hop, duration) in r.roles.iter().zip(&plan.durations).skip(1) {
             if *duration < r.role_duration.value {
                 crate::warn(format_args!(
@@ -131,30 +129,56 @@ impl Provider<'_> {
                 ));
             }
         }
-        self.role(r, &plan, &source, r.roles.len() - 1, opts.refresh)
+        self.role(r, &plan, r.roles.len() - 1, opts.refresh)
+    }
+
+    /// The credentials at the root of the chain: the keys, or what the profile's
+    /// `credential_process` prints (cached when they expire, so a warm run starts no
+    /// process). Only asked for when something has to be fetched with them.
+    fn source(&self, r: &Resolved) -> Result<Credentials> {
+        match &r.source {
+            Source::Process(command) => self.cache.get_or_fetch(&process_key(r), false, || {
+                crate::sources::process::run(
+                    &r.base,
+                    &command.value,
+                    self.process_chain,
+                    crate::creds::epoch_now(),
+                )
+            }),
+            Source::WebIdentity { .. }
+            | Source::InstanceMetadata(_)
+            | Source::Container(_)
+            | Source::Sso(_) => Err(crate::Error::SourceNotYet {
+                profile: r.display_name().to_string(),
+                base: r.base.clone(),
+                kind: r.source.describe(),
+            }),
+            _ => {
+                let keys = r.keys()?;
+                Ok(Credentials {
+                    access_key_id: keys.access_key_id.clone(),
+                    secret_access_key: keys.secret_access_key.clone(),
+                    session_token: keys.session_token.clone(),
+                    expiration: None,
+                })
+            }
+        }
     }
 
     /// The credentials of role `i` of the chain, from the cache or assumed with the
     /// credentials of role `i - 1` (or of the source, for the first). What a hop is assumed
     /// with is only worked out when the hop is not cached: a valid cached role is used even
     /// when the session token or an earlier role that made it has gone from the cache.
-    fn role(
-        &self,
-        r: &Resolved,
-        plan: &Plan,
-        source: &Credentials,
-        i: usize,
-        refresh: bool,
-    ) -> Result<Credentials> {
+    fn role(&self, r: &Resolved, plan: &Plan, i: usize, refresh: bool) -> Result<Credentials> {
         let hop = &r.roles[i];
         let mfa_serial = (i == 0 && plan.first_hop == FirstHop::Direct)
             .then(|| r.mfa_serial.as_ref().map(|s| s.value.as_str()))
             .flatten();
         self.cache.get_or_fetch(&role_key(r, plan, i), refresh, || {
             let previous = match (i, plan.first_hop) {
-                (0, FirstHop::WithSource | FirstHop::Direct) => source.clone(),
-                (0, FirstHop::ViaSession) => self.session_token(r, source, false)?,
-                _ => self.role(r, plan, source, i - 1, refresh)?,
+                (0, FirstHop::WithSource | FirstHop::Direct) => self.source(r)?,
+                (0, FirstHop::ViaSession) => self.session_token(r, false)?,
+                _ => self.role(r, plan, i - 1, refresh)?,
             };
             let code = mfa_serial.map(|serial| self.mfa.code(serial)).transpose()?;
             let request = AssumeRole {
@@ -166,18 +190,23 @@ impl Provider<'_> {
                     .zip(code.as_deref())
                     .map(|(serial, code)| Mfa { serial, code }),
             };
-            self.sts.assume_role(&previous, &request)
+            let creds = self.sts.assume_role(&previous, &request)?;
+            Ok(creds.clamped(request.duration, crate::creds::epoch_now()))
         })
     }
 
-    fn session_token(&self, r: &Resolved, source: &Credentials, refresh: bool) -> Result<Credentials> {
+    fn session_token(&self, r: &Resolved, refresh: bool) -> Result<Credentials> {
         let serial = r.mfa_serial.as_ref().map(|s| s.value.as_str());
         self.cache.get_or_fetch(&session_key(r), refresh, || {
+            let source = self.source(r)?;
             let code = serial.map(|serial| self.mfa.code(serial)).transpose()?;
             let mfa = serial
                 .zip(code.as_deref())
                 .map(|(serial, code)| Mfa { serial, code });
-            self.sts.get_session_token(source, r.session_duration.value, mfa)
+            let creds = self
+                .sts
+                .get_session_token(&source, r.session_duration.value, mfa)?;
+            Ok(creds.clamped(r.session_duration.value, crate::creds::epoch_now()))
         })
     }
 }
@@ -201,7 +230,12 @@ struct Plan {
 
 impl Plan {
     fn of(r: &Resolved) -> Plan {
-        let temporary_source = r.base_keys.as_ref().is_some_and(|k| k.session_token.is_some());
+        // What a source other than keys gives is used as it is, as the AWS CLI uses it.
+        let temporary_source = match &r.source {
+            Source::Keys(k) => k.session_token.is_some(),
+            Source::Nothing | Source::Unsupported { .. } => false,
+            _ => true,
+        };
         let first_hop = if temporary_source {
             FirstHop::WithSource
         } else if r.role_duration.value > CHAINED_ROLE_MAX {
@@ -222,28 +256,62 @@ impl Plan {
     }
 }
 
-fn source_id(r: &Resolved) -> &str {
-    r.base_keys
-        .as_ref()
-        .map(|k| k.access_key_id.as_str())
-        .unwrap_or("")
+/// Who the source is: its access key id, or for a command the command line (its output is
+/// not known until it runs).
+fn source_id(r: &Resolved) -> String {
+    match &r.source {
+        Source::Keys(k) => k.access_key_id.clone(),
+        Source::Process(command) => format!("process {}", command.value),
+        Source::WebIdentity { token_file, role_arn } => {
+            format!("web identity {} {}", role_arn.value, token_file.value)
+        }
+        _ => String::new(),
+    }
 }
 
-/// The session token's key: who asks, with which MFA device, for how long.
+/// The key of what a `credential_process` printed: the profile and its command.
+fn process_key(r: &Resolved) -> CacheKey {
+    CacheKey::new("process", &[&issuer(r), &r.base, &source_id(r)])
+}
+
+/// Who issues the credentials: the configured STS endpoint, or AWS's own in the partition of
+/// the region. Credentials from one issuer are never served for another: a planted
+/// `endpoint_url` (or a local test endpoint) stops counting once the setting is gone.
+fn issuer(r: &Resolved) -> String {
+    let region = r.region.as_ref().map_or("", |s| s.value.as_str());
+    let partition = if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else {
+        "aws"
+    };
+    match &r.endpoint_url {
+        Some(url) => format!("{partition} {}", url.value),
+        None => partition.to_string(),
+    }
+}
+
+/// The session token's key: who issues it, who asks, with which MFA device, for how long.
 fn session_key(r: &Resolved) -> CacheKey {
     let serial = r.mfa_serial.as_ref().map(|s| s.value.as_str()).unwrap_or("");
     CacheKey::new(
         "session",
         &[
-            source_id(r),
+            &issuer(r),
+            &source_id(r),
             serial,
             &r.session_duration.value.as_secs().to_string(),
         ],
     )
 }
 
-/// The key of role `i` of the chain: the source identity, how the first role is reached, and
-/// every role, external id and duration up to `i`, with the session name.
+/// The key of role `i` of the chain: the issuer, the source identity, how the first role is
+/// reached, and every role, external id and duration up to `i`, with the session name.
 fn role_key(r: &Resolved, plan: &Plan, i: usize) -> CacheKey {
     let serial = r.mfa_serial.as_ref().map(|s| s.value.clone()).unwrap_or_default();
     let via = match plan.first_hop {
@@ -251,12 +319,7 @@ fn role_key(r: &Resolved, plan: &Plan, i: usize) -> CacheKey {
         FirstHop::ViaSession => format!("session:{}", r.session_duration.value.as_secs()),
         FirstHop::Direct => "direct".to_string(),
     };
-    let mut parts = vec![
-        source_id(r).to_string(),
-        serial,
-        via,
-        r.session_name.value.clone(),
-    ];
+    let mut parts = vec![issuer(r), source_id(r), serial, via, r.session_name.value.clone()];
     for (hop, duration) in r.roles.iter().zip(&plan.durations).take(i + 1) {
         parts.push(hop.role_arn.value.clone());
         parts.push(
@@ -276,6 +339,7 @@ pub fn cache_keys(r: &Resolved) -> Vec<CacheKey> {
     let plan = Plan::of(r);
     let mut keys = vec![session_key(r)];
     keys.extend((0..r.roles.len()).map(|i| role_key(r, &plan, i)));
+    keys.push(process_key(r));
     keys
 }
 

@@ -253,6 +253,8 @@ fn exec_without_a_profile_uses_aws_profile_and_takes_it_out_of_the_environment()
 #[test]
 fn errors_exit_1_with_empty_stdout_and_the_command_never_runs() {
     let world = warm_world(CONFIG);
+    let cold = world.home().join("cold-cache");
+    let cold = cold.to_str().unwrap();
     /// The arguments before the command, extra variables, and what stderr must say.
     type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
     let cases: [Case<'_>; 4] = [
@@ -266,7 +268,7 @@ fn errors_exit_1_with_empty_stdout_and_the_command_never_runs() {
         // A cold cache needs an MFA code, and --no-prompt may not ask for one.
         (
             &["exec", "--no-prompt", "ops", "--"],
-            &[("RUNAS_CACHE_DIR", "cold-cache")],
+            &[("RUNAS_CACHE_DIR", cold)],
             "an MFA code is needed",
         ),
     ];

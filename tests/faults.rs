@@ -141,7 +141,13 @@ fn env_of(sandbox: &Sandbox) -> EnvMap {
 
 /// The cache and the keys `profile` uses in `sandbox`: session first, then its roles.
 fn keys_of(sandbox: &Sandbox, profile: &str) -> (Cache, Vec<CacheKey>) {
-    let env = env_of(sandbox);
+    keys_at(sandbox, profile, &sandbox.endpoint)
+}
+
+/// `keys_of` for runs that call STS at `endpoint`: who issues credentials is part of the key.
+fn keys_at(sandbox: &Sandbox, profile: &str, endpoint: &str) -> (Cache, Vec<CacheKey>) {
+    let mut env = env_of(sandbox);
+    env.insert("AWS_ENDPOINT_URL_STS".into(), endpoint.into());
     let files = Files::load(&Paths::from_env(&env)).unwrap();
     let resolved = runas::config::resolve(&files, &env, &Overrides::default(), profile).unwrap();
     let cache = Cache::new(sandbox.cache_dir(), Cache::DEFAULT_WINDOW);
@@ -151,17 +157,21 @@ fn keys_of(sandbox: &Sandbox, profile: &str) -> (Cache, Vec<CacheKey>) {
 // ---------------------------------------------------------------------------------------------
 // STS faults
 
+/// The session the stub issued is not used for another endpoint (who issues credentials is
+/// part of the cache key): the first call there, GetSessionToken, is the one that fails.
+const ELSEWHERE: &[&str] = &["env", "prod", "-r", "-o", MFA_CODE, "--shell", "sh"];
+
 #[test]
 fn refused_connections_fail_fast_naming_the_endpoint_and_leave_the_cache_alone() {
     let (_stub, sandbox, cached) = seeded(vec![]);
     let dead = dead_endpoint();
     let started = Instant::now();
-    let o = sandbox.run(REFRESH, &[("AWS_ENDPOINT_URL_STS", &dead)]);
+    let o = sandbox.run(ELSEWHERE, &[("AWS_ENDPOINT_URL_STS", &dead)]);
     let took = started.elapsed();
     assert_error(
         &o,
         &[
-            &format!("STS AssumeRole at {dead} failed: connection refused"),
+            &format!("STS GetSessionToken at {dead} failed: connection refused"),
             "check the endpoint URL",
         ],
     );
@@ -174,13 +184,13 @@ fn a_hanging_endpoint_fails_in_bounded_time_and_leaves_the_cache_alone() {
     let (_stub, sandbox, cached) = seeded(vec![]);
     let silent = Silent::start();
     let started = Instant::now();
-    let o = sandbox.run(REFRESH, &[("AWS_ENDPOINT_URL_STS", &silent.endpoint())]);
+    let o = sandbox.run(ELSEWHERE, &[("AWS_ENDPOINT_URL_STS", &silent.endpoint())]);
     let took = started.elapsed();
     println!("a hanging endpoint failed after {took:?}");
     assert_error(
         &o,
         &[
-            &format!("STS AssumeRole at {} failed: timed out", silent.endpoint()),
+            &format!("STS GetSessionToken at {} failed: timed out", silent.endpoint()),
             "check the endpoint URL",
         ],
     );
@@ -222,7 +232,8 @@ fn garbage_with_a_200_is_a_clear_error_and_leaves_the_cache_alone() {
         &o,
         &[
             &format!(
-                "STS AssumeRole at {} failed: HTTP 200: this is not XML",
+                "STS AssumeRole at {} failed: HTTP 200, but the answer (26 bytes) is not a complete \
+                 STS answer: it is not XML",
                 stub.endpoint()
             ),
             "the endpoint did not answer like STS",
@@ -242,7 +253,11 @@ fn garbage_with_a_500_is_retried_then_a_clear_error_and_leaves_the_cache_alone()
     assert_error(
         &o,
         &[
-            &format!("STS AssumeRole at {} failed: HTTP 500: <html>", stub.endpoint()),
+            // Only its status and size: a page is no message, and it could echo the request.
+            &format!(
+                "STS AssumeRole at {} failed: HTTP 500 with an answer that is not an STS error (44 bytes)",
+                stub.endpoint()
+            ),
             "the endpoint failed without an STS answer; try again later",
         ],
     );
@@ -622,7 +637,8 @@ fn a_runas_killed_while_holding_the_lock_does_not_hold_up_the_next() {
     let moto = moto();
     let silent = Silent::start();
     let sandbox = Sandbox::new(&moto.endpoint(), TEMP_CONFIG, TEMP_CREDENTIALS);
-    let (cache, keys) = keys_of(&sandbox, "r");
+    // The holder calls the silent endpoint, so its credentials have the keys of that issuer.
+    let (cache, keys) = keys_at(&sandbox, "r", &silent.endpoint());
     let lock = cache.lock_path(&keys[1]);
 
     // This one takes the role's lock and then waits on an endpoint that never answers.

@@ -749,10 +749,11 @@ fn a_corrupt_cache_file_is_a_miss_and_is_replaced() {
             fs::write(p, b"\xff\xfe\x00garbage\x00{{{").unwrap()
         }),
         ("not an entry", |p| fs::write(p, "{}").unwrap()),
-        ("no credentials", |p| fs::write(p, "{\"version\":1}").unwrap()),
+        ("no credentials", |p| fs::write(p, "{\"version\":2}").unwrap()),
         ("a future version", |p| {
             let text = fs::read_to_string(p).unwrap();
-            fs::write(p, text.replacen("\"version\":1", "\"version\":99", 1)).unwrap();
+            assert!(text.contains("\"version\":2"), "{text}");
+            fs::write(p, text.replacen("\"version\":2", "\"version\":99", 1)).unwrap();
         }),
     ];
     for (damage, apply) in damages {
@@ -776,7 +777,7 @@ fn a_corrupt_cache_file_is_a_miss_and_is_replaced() {
         for entry in &entries {
             let doc: serde_json::Value = serde_json::from_slice(&fs::read(entry).unwrap())
                 .unwrap_or_else(|e| panic!("{damage}: {} not replaced: {e}", entry.display()));
-            assert_eq!(doc["version"], 1, "{damage}");
+            assert_eq!(doc["version"], 2, "{damage}");
             assert_eq!(mode(entry), 0o600, "{damage}");
         }
         // And the replacement is used.

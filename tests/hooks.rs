@@ -756,7 +756,7 @@ fn a_refresh_does_not_wait_long_for_another_runas(shell: &'static Shell) {
     let moto = Moto::start();
     let sb = sandbox(&moto);
     let s = short_lived(shell, &sb, "899s");
-    let (key, _) = use_prod(&s);
+    use_prod(&s);
     // Hold every lock of the cache, as a runas waiting at the MFA prompt holds its key's.
     let held: Vec<std::fs::File> = std::fs::read_dir(sb.cache_dir())
         .unwrap()
@@ -769,6 +769,8 @@ fn a_refresh_does_not_wait_long_for_another_runas(shell: &'static Shell) {
         })
         .collect();
     assert!(!held.is_empty(), "the switch left lock files");
+    // Read with the locks held: a refresh may have come between the switch and here.
+    let key = s.get("AWS_ACCESS_KEY_ID");
     // Each Enter waits for its prompt (at most DEADLINE): one that waited for the lock for
     // two minutes would fail here.
     let start = Instant::now();

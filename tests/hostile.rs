@@ -171,6 +171,7 @@ fn bad_cases() -> Vec<Bad> {
     let six_digits = "MFA code must be 6 digits";
     let from_device = "type the current code from your MFA device";
     let unreadable = "; check that it is a readable file";
+    let not_a_file = "; point the variable that names it at a file, or remove what is there";
     vec![
         // Malformed INI lines.
         bad("a line that is not key = value")
@@ -222,10 +223,10 @@ fn bad_cases() -> Vec<Bad> {
         // Files that cannot be read.
         bad("the config file is a folder")
             .config(Content::Dir)
-            .says(&["cannot read {config}: Is a directory", unreadable]),
+            .says(&["{config} is not a regular file", not_a_file]),
         bad("the credentials file is a folder")
             .credentials(Content::Dir)
-            .says(&["cannot read {credentials}: Is a directory", unreadable]),
+            .says(&["{credentials} is not a regular file", not_a_file]),
         bad("the config file is a symlink loop (ELOOP)")
             .config(Content::SymlinkLoop)
             .says(&["cannot read {config}: Too many levels of symbolic links", unreadable]),
@@ -625,11 +626,11 @@ fn crlf_bom_empty_files_and_clamped_durations_work() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// A named pipe as the config file (what `AWS_CONFIG_FILE=<(…)` gives) is read like a file
-/// when something writes to it. (One that nobody writes to blocks the open, as it does for
-/// the AWS CLI: that is how pipes work, and why it is not among the unreadable files above.)
+/// A named pipe as the config file (what `AWS_CONFIG_FILE=<(…)` gives) is refused at once, even
+/// while something writes to it: only regular files are read, so a pipe nobody writes to can
+/// never hang runas, the prompt hook or Tab completion. (Write the output to a file instead.)
 #[test]
-fn a_pipe_as_the_config_file_is_read() {
+fn a_pipe_as_the_config_file_is_refused_even_with_a_writer() {
     let moto = moto();
     let sandbox = Sandbox::new(&moto.endpoint(), "", CREDENTIALS);
     let fifo = sandbox.home().join("config.fifo");
@@ -637,17 +638,21 @@ fn a_pipe_as_the_config_file_is_read() {
     assert!(made.success());
     let writer = {
         let fifo = fifo.clone();
-        // Not joined: if runas never opened the pipe, the open would block, and the test
-        // should fail on runas's answer rather than hang here.
+        // Not joined: the writer may block until a reader comes, or fail when it goes.
         std::thread::spawn(move || std::fs::write(fifo, CONFIG))
     };
     let o = sandbox.run(
         &["env", "prod", "-o", MFA_CODE, "--format", "json"],
         &[("AWS_CONFIG_FILE", fifo.to_str().unwrap())],
     );
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(o.stderr.is_empty(), "{}", stderr(&o));
-    writer.join().unwrap().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("config.fifo is not a regular file"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(o.stdout.is_empty());
+    drop(writer);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -796,10 +801,11 @@ fn a_ten_megabyte_config_still_answers_quickly() {
     assert_eq!(stub.hits(), 0);
 }
 
-/// The other shape of a 10 MB file: one `source_profile` chain through every profile. runas
-/// has to walk it (and would assume every role), but `config` only resolves it.
+/// The other shape of a 10 MB file: one `source_profile` chain through every profile. No
+/// chain that long is real (AWS caps role chaining, and each role is an STS call): runas stops
+/// at 16 roles with one line, at once, without walking the rest.
 #[test]
-fn a_ten_megabyte_source_profile_chain_resolves_quickly() {
+fn a_ten_megabyte_source_profile_chain_is_refused_quickly() {
     let stub = tripwire();
     let mut config = String::from(DEFAULT);
     let mut i = 0;
@@ -820,8 +826,12 @@ fn a_ten_megabyte_source_profile_chain_resolves_quickly() {
         "config p0 through a chain of {i} profiles ({} bytes): {took}",
         config.len()
     );
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(stdout(&o).matches("role_arn ").count(), i);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("profile \"p0\": its source_profile chain is longer than 16 roles"),
+        "{}",
+        stderr(&o)
+    );
     assert!(took.cpu < BIG_FILE_BOUND, "took {took}");
     assert_eq!(stub.hits(), 0);
 }

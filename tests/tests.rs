@@ -14,6 +14,7 @@ mod exec;
 mod faults;
 mod flows;
 mod generated;
+mod hardening;
 mod hooks;
 mod hostile;
 mod init;

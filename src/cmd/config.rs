@@ -3,6 +3,7 @@
 
 use super::session;
 use crate::cli::ConfigArgs;
+use crate::config::Source;
 use crate::config::duration::format_go_duration;
 use crate::creds::mask_key_id;
 use crate::{EnvMap, Result};
@@ -12,13 +13,52 @@ pub(crate) fn run(args: &ConfigArgs, env: &EnvMap) -> Result<String> {
     let mut rows: Vec<(String, String, String)> = Vec::new();
     let mut row = |key: &str, value: String, origin: String| rows.push((key.to_string(), value, origin));
     row("profile", r.display_name().to_string(), String::new());
-    match &r.base_keys {
-        Some(k) => row(
+    // Where the credentials come from; a command line shows only its program (its arguments
+    // may hold a token).
+    let base = &r.base;
+    match &r.source {
+        Source::Keys(k) => row(
             "keys",
-            format!("{} ({})", mask_key_id(&k.access_key_id), r.base),
+            format!(
+                "{} ({})",
+                mask_key_id(&k.access_key_id),
+                match k.origin {
+                    crate::Origin::Env(_) => "environment",
+                    _ => base,
+                }
+            ),
             k.origin.to_string(),
         ),
-        None => row("keys", format!("none in {:?}", r.base), String::new()),
+        Source::Process(command) => row(
+            "source",
+            format!(
+                "credential_process of {base:?}: {} …",
+                command.value.split_whitespace().next().unwrap_or("")
+            ),
+            command.origin.to_string(),
+        ),
+        Source::WebIdentity { token_file, role_arn } => row(
+            "source",
+            format!("web identity token {} for {}", token_file.value, role_arn.value),
+            token_file.origin.to_string(),
+        ),
+        Source::InstanceMetadata(origin) => row(
+            "source",
+            "EC2 instance metadata (IMDSv2)".into(),
+            origin.to_string(),
+        ),
+        Source::Container(origin) => row("source", "ECS container endpoint".into(), origin.to_string()),
+        Source::Sso(origin) => row(
+            "source",
+            "IAM Identity Center (not supported yet)".into(),
+            origin.to_string(),
+        ),
+        Source::Unsupported { setting, origin } => row(
+            "source",
+            format!("{setting} (not supported yet)"),
+            origin.to_string(),
+        ),
+        Source::Nothing => row("keys", format!("none in {base:?}"), String::new()),
     }
     for hop in &r.roles {
         row(
@@ -58,13 +98,6 @@ pub(crate) fn run(args: &ConfigArgs, env: &EnvMap) -> Result<String> {
         r.session_name.origin.to_string(),
     );
 
-    let kw = rows.iter().map(|(k, _, _)| k.len()).max().unwrap_or(0);
-    let vw = rows.iter().map(|(_, v, _)| v.chars().count()).max().unwrap_or(0);
-    let mut out = String::new();
-    for (k, v, o) in rows {
-        let line = format!("{k:<kw$}  {v:<vw$}  {o}");
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    Ok(out)
+    let rows: Vec<Vec<String>> = rows.into_iter().map(|(k, v, o)| vec![k, v, o]).collect();
+    Ok(super::table(&rows, 2))
 }

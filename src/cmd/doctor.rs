@@ -78,7 +78,7 @@ pub fn report(findings: &[Finding]) -> String {
             Level::Warning => "warning",
             Level::Problem => "problem",
         };
-        out.push_str(&format!("{tag}  {}\n", f.text));
+        out.push_str(&format!("{tag}  {}\n", crate::one_line(&f.text)));
     }
     let problems = findings.iter().filter(|f| f.level == Level::Problem).count();
     let warnings = findings.iter().filter(|f| f.level == Level::Warning).count();
@@ -142,7 +142,7 @@ fn check_profiles(files: &Files, env: &EnvMap, findings: &mut Vec<Finding>) {
     let before = findings.len();
     for name in files.profile_names() {
         let problem = match config::resolve(files, env, &Overrides::default(), &name) {
-            Ok(resolved) => resolved.keys().err().map(|e| e.to_string()),
+            Ok(resolved) => source_problem(&resolved),
             Err(e) => Some(e.to_string()),
         };
         if let Some(problem) = problem {
@@ -150,8 +150,49 @@ fn check_profiles(files: &Files, env: &EnvMap, findings: &mut Vec<Finding>) {
         }
     }
     if findings.len() == before && !files.profile_names().is_empty() {
-        findings.push(Finding::ok("every profile resolves to keys"));
+        findings.push(Finding::ok("every profile resolves to a source of credentials"));
     }
+}
+
+/// What keeps a resolved profile from getting credentials, checked without running anything:
+/// a `credential_process` whose program cannot be found or run, a source runas cannot use.
+fn source_problem(resolved: &config::Resolved) -> Option<String> {
+    use crate::config::Source;
+    match &resolved.source {
+        Source::Keys(_) => None,
+        Source::Process(command) => {
+            let program = command.value.split_whitespace().next().unwrap_or("");
+            let found = if program.contains('/') {
+                is_executable(Path::new(program))
+            } else {
+                std::env::var_os("PATH").is_some_and(|path| {
+                    std::env::split_paths(&path).any(|dir| is_executable(&dir.join(program)))
+                })
+            };
+            (!found).then(|| {
+                format!(
+                    "profile {:?}: the credential_process program {program:?} ({}) is not an \
+                     executable file on PATH; fix the command or install the program",
+                    resolved.base, command.origin
+                )
+            })
+        }
+        Source::WebIdentity { .. } | Source::InstanceMetadata(_) | Source::Container(_) | Source::Sso(_) => {
+            Some(
+                crate::Error::SourceNotYet {
+                    profile: resolved.display_name().to_string(),
+                    base: resolved.base.clone(),
+                    kind: resolved.source.describe(),
+                }
+                .to_string(),
+            )
+        }
+        Source::Unsupported { .. } | Source::Nothing => resolved.keys().err().map(|e| e.to_string()),
+    }
+}
+
+fn is_executable(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
 /// The hook's `runas` function passes `RUNAS_HOOK` (its shell) and `RUNAS_HOOK_ACTIVE` (yes

@@ -8,7 +8,6 @@ use crate::creds::Credentials;
 use crate::env;
 use crate::sts::{Iam, Sts};
 use crate::{EnvMap, Error, Result};
-use std::fmt::Write as _;
 
 pub(crate) fn run(args: &ListArgs, env: &EnvMap) -> Result<String> {
     if let Some(ListWhat::Mfa { creds, json }) = &args.what {
@@ -23,17 +22,15 @@ pub(crate) fn run(args: &ListArgs, env: &EnvMap) -> Result<String> {
     if args.names {
         return Ok(profiles.iter().map(|p| format!("{}\n", p.name)).collect());
     }
-    let width = profiles.iter().map(|p| p.name.chars().count()).max().unwrap_or(0);
-    let mut out = String::new();
-    for p in &profiles {
-        let kind = p.kind.describe();
-        let _ = write!(out, "{:<width$}  {kind}", p.name);
-        if let Some(arn) = &p.role_arn {
-            let _ = write!(out, "  {arn}");
-        }
-        out.push('\n');
-    }
-    Ok(out)
+    let rows: Vec<Vec<String>> = profiles
+        .iter()
+        .map(|p| {
+            let mut row = vec![p.name.clone(), p.kind.describe().to_string()];
+            row.extend(p.role_arn.clone());
+            row
+        })
+        .collect();
+    Ok(super::table(&rows, 1))
 }
 
 /// The MFA devices of the IAM user behind the profile's long-term keys: GetCallerIdentity

@@ -18,6 +18,48 @@ use crate::cli::{CacheAction, Cli, Command};
 use crate::sts::AwsSts;
 use crate::{EnvMap, Result};
 
+/// Rows as columns for a person to read: every cell with its control characters escaped (a
+/// name or value can hold a terminal escape sequence), the first `aligned` columns padded to
+/// one width by hand (the formatter's width argument panics past 65 535), two spaces apart,
+/// no trailing blanks.
+pub(crate) fn table(rows: &[Vec<String>], aligned: usize) -> String {
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|cell| crate::one_line(cell).into_owned())
+                .collect()
+        })
+        .collect();
+    let columns = cells.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            cells
+                .iter()
+                .filter_map(|row| row.get(c))
+                .map(|cell| cell.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in &cells {
+        let mut line = String::new();
+        for (c, cell) in row.iter().enumerate() {
+            if c > 0 {
+                line.push_str("  ");
+            }
+            line.push_str(cell);
+            if c < aligned && c + 1 < row.len() {
+                line.extend(std::iter::repeat_n(' ', widths[c] - cell.chars().count()));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
 /// What a command leaves for `main`.
 #[derive(Debug)]
 pub enum Outcome {
@@ -50,4 +92,32 @@ pub fn run(cli: Cli, env: EnvMap) -> Result<Outcome> {
         Command::Off(args) => hook::off(&args, env),
     };
     text.map(Outcome::Print)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::table;
+
+    #[test]
+    fn a_table_aligns_escapes_and_takes_any_width() {
+        let rows = vec![
+            vec!["a".to_string(), "x".to_string(), "1".to_string()],
+            vec![
+                "bbb".to_string(),
+                "\u{1b}]52;c;aGk=\u{7}".to_string(),
+                String::new(),
+            ],
+        ];
+        assert_eq!(
+            table(&rows, 2),
+            "a    x                      1\nbbb  \\u{1b}]52;c;aGk=\\u{7}\n"
+        );
+        let long = "p".repeat(70_000);
+        let text = table(
+            &[vec![long.clone(), "keys".into()], vec!["q".into(), "role".into()]],
+            1,
+        );
+        assert!(text.starts_with(&long) && text.ends_with("role\n"));
+        assert_eq!(table(&rows, 1), "a    x  1\nbbb  \\u{1b}]52;c;aGk=\\u{7}\n");
+    }
 }

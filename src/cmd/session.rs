@@ -3,14 +3,14 @@
 //! `config::requested_profile`), resolved against the environment as it was before runas
 //! switched it, with the resolver's warnings said once.
 
-use crate::cache::{self, Cache};
+use crate::cache::Cache;
 use crate::cli::CredentialArgs;
 use crate::config::{self, Files, Overrides, Paths, Resolved};
 use crate::creds::Credentials;
 use crate::env;
 use crate::provider::{self, Options, Provider, TerminalMfa};
 use crate::sts::{AwsSts, StsSettings};
-use crate::{EnvMap, Error, Result};
+use crate::{EnvMap, Result};
 use std::time::Duration;
 
 /// How long a run that may not ask for an MFA code waits for another runas's lock.
@@ -51,6 +51,8 @@ pub(crate) struct Session {
     pub(crate) cache: Cache,
     pub(crate) sts: AwsSts,
     mfa: TerminalMfa,
+    /// See `sources::process::CHAIN_VAR`.
+    process_chain: Option<String>,
 }
 
 impl Session {
@@ -66,10 +68,7 @@ impl Session {
             provider::check_mfa_code(code, "your MFA device")?;
         }
         let resolved = resolve(args.profile.as_deref(), &args.overrides(), env)?;
-        let mut cache = Cache::new(
-            cache::cache_dir(&env::original(env)).ok_or(Error::NoCacheDir)?,
-            min_ttl,
-        );
+        let mut cache = Cache::from_env(&env::original(env), min_ttl);
         if args.no_prompt {
             // Another runas may hold the lock while it waits for someone to type a code: a
             // run that may not ask (the prompt hook) must not wait for that.
@@ -85,6 +84,7 @@ impl Session {
             cache,
             sts,
             mfa,
+            process_chain: env.get(crate::sources::process::CHAIN_VAR).cloned(),
         })
     }
 
@@ -93,6 +93,7 @@ impl Session {
             sts: &self.sts,
             cache: &self.cache,
             mfa: &self.mfa,
+            process_chain: self.process_chain.as_deref(),
         };
         let options = Options {
             session_only: args.session,

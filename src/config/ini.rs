@@ -24,6 +24,10 @@
 
 use crate::{Error, Result};
 use std::collections::HashMap;
+
+/// The largest config or credentials file read: far beyond any real one (a config of 10 000
+/// profiles is about 1 MiB).
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
 use std::path::{Path, PathBuf};
 
 /// One parsed file: its sections in file order.
@@ -68,18 +72,62 @@ impl Section {
 impl IniFile {
     /// Read and parse `path`. A file that does not exist is an empty file, as for every AWS
     /// SDK; a directory or an unreadable file is an error.
+    /// Reads and parses the file at `path`; a missing file is an empty one.
+    ///
+    /// Only a regular file is read, opened without blocking (a FIFO put there would otherwise
+    /// hang runas, and with it the prompt hook and Tab completion), and at most `MAX_FILE_BYTES`
+    /// of it (`/dev/urandom` or a runaway file would fill memory).
     pub fn load(path: &Path) -> Result<IniFile> {
-        match std::fs::read(path) {
-            Ok(bytes) => parse(path, &bytes),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(IniFile {
+        use std::io::Read;
+        use std::os::unix::fs::OpenOptionsExt;
+        let file = match std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)
+        {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(IniFile {
+                    path: path.to_path_buf(),
+                    ..IniFile::default()
+                });
+            }
+            Err(source) => {
+                return Err(Error::Read {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
+        };
+        let read_error = |source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        };
+        let meta = file.metadata().map_err(read_error)?;
+        if !meta.is_file() {
+            return Err(Error::NotAFile {
                 path: path.to_path_buf(),
-                ..IniFile::default()
-            }),
-            Err(source) => Err(Error::Read {
-                path: path.to_path_buf(),
-                source,
-            }),
+            });
         }
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(Error::FileTooLarge {
+                path: path.to_path_buf(),
+                limit: MAX_FILE_BYTES,
+            });
+        }
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        // Bounded even if the file grows after the fstat.
+        (&file)
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(read_error)?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(Error::FileTooLarge {
+                path: path.to_path_buf(),
+                limit: MAX_FILE_BYTES,
+            });
+        }
+        parse(path, &bytes)
     }
 
     pub fn section(&self, name: &str) -> Option<&Section> {
@@ -186,10 +234,17 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<IniFile> {
             )
         })?;
         if let Some(previous) = section.entry(&key) {
+            // What stands before `=` on a pasted token line is part of the token: a key is
+            // named only when it looks like a key name.
+            let shown = if is_key_like(&key) {
+                key.clone()
+            } else {
+                format!("a key of {} characters", key.chars().count())
+            };
             return Err(syntax(
                 line_no,
                 format!(
-                    "{key} is set again in [{}] (first at line {})",
+                    "{shown} is set again in [{}] (first at line {})",
                     section.name, previous.line
                 ),
             ));
@@ -212,13 +267,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<IniFile> {
 /// (a key pasted without its name, a value after a typo), so only a leading word that looks
 /// like a key name is shown, and never what follows `=`.
 fn quote_line(line: &str) -> String {
-    let key_like = |word: &str| {
-        word.len() <= 32
-            && word.starts_with(|c: char| c.is_ascii_lowercase())
-            && word
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.'))
-    };
+    let key_like = is_key_like;
     let unshown = || format!("a line of {} characters", line.chars().count());
     match line.split_once('=') {
         Some((key, _)) if key.trim().is_empty() => "\"= …\"".to_string(),
@@ -230,6 +279,16 @@ fn quote_line(line: &str) -> String {
             _ => unshown(),
         },
     }
+}
+
+/// Whether `word` looks like a key name (`aws_access_key_id`, `s3.addressing-style`), so an
+/// error may show it: short, lowercase letters, digits and `_-.`.
+fn is_key_like(word: &str) -> bool {
+    word.len() <= 32
+        && word.starts_with(|c: char| c.is_ascii_lowercase())
+        && word
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.'))
 }
 
 /// Split `key = value` (or `key: value`) at the first delimiter; `None` when there is no
@@ -358,6 +417,39 @@ mod tests {
     }
 
     #[test]
+    fn a_token_line_set_twice_is_reported_without_its_text() {
+        let token = "FwoGZXIvYXdzEJr//////////wEaDOEXAMPLETOKENFRAGMENT";
+        let e = err(&format!("[a]\n{token}=\n{token}=\n"));
+        assert!(
+            e.contains(":3: a key of 50 characters is set again in [a]"),
+            "{e}"
+        );
+        assert!(!e.to_lowercase().contains("fwog"), "{e}");
+    }
+
+    #[test]
+    fn only_a_regular_file_of_a_sane_size_is_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let fifo = tmp.path().join("fifo");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let e = IniFile::load(&fifo).unwrap_err().to_string();
+        assert!(e.contains("is not a regular file"), "{e}");
+        let e = IniFile::load(Path::new("/dev/urandom")).unwrap_err().to_string();
+        assert!(e.contains("/dev/urandom is not a regular file"), "{e}");
+        let big = tmp.path().join("big");
+        let f = std::fs::File::create(&big).unwrap();
+        f.set_len(MAX_FILE_BYTES + 1).unwrap();
+        let e = IniFile::load(&big).unwrap_err().to_string();
+        assert!(e.contains("is larger than 16 MiB"), "{e}");
+        assert_eq!(
+            IniFile::load(&tmp.path().join("absent")).unwrap().sections.len(),
+            0
+        );
+    }
+
+    #[test]
     fn broken_headers_are_errors() {
         assert!(err("[profile x\nk=v\n").contains(":1: section header \"[profile x\" has no closing ]"));
         assert!(err("[]\n").contains("empty section name"));
@@ -389,7 +481,7 @@ mod tests {
         );
         let e = IniFile::load(dir.path()).unwrap_err().to_string();
         assert!(
-            e.starts_with(&format!("cannot read {}", dir.path().display())),
+            e.starts_with(&format!("{} is not a regular file", dir.path().display())),
             "{e}"
         );
     }

@@ -21,6 +21,10 @@ pub const ROLE_DEFAULT: Duration = Duration::from_secs(3600);
 pub const ROLE_MIN: Duration = Duration::from_secs(15 * 60);
 pub const ROLE_MAX: Duration = Duration::from_secs(12 * 3600);
 /// AWS limits a role assumed with role credentials (role chaining) to one hour.
+/// The most roles a chain may have: AWS caps role chaining in practice, and each role is an
+/// STS call (a chain of thousands would also exhaust the stack assuming them one on another).
+pub const MAX_ROLES: usize = 16;
+
 pub const CHAINED_ROLE_MAX: Duration = Duration::from_secs(3600);
 
 /// Where the two files are: `AWS_CONFIG_FILE`, else `~/.aws/config`;
@@ -199,6 +203,53 @@ impl std::fmt::Debug for Keys {
     }
 }
 
+/// Where the credentials at the root of a chain come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Keys in the files, long-term or already temporary (`aws_session_token`); or, for
+    /// `credential_source = Environment`, the keys of the environment (`Keys::origin` says which).
+    Keys(Keys),
+    /// `credential_process`: a command that prints the credentials, as written.
+    Process(Setting<String>),
+    /// `web_identity_token_file` with the profile's `role_arn` (or `AWS_WEB_IDENTITY_TOKEN_FILE`
+    /// with `AWS_ROLE_ARN`): AssumeRoleWithWebIdentity, which needs no credentials.
+    WebIdentity {
+        token_file: Setting<String>,
+        role_arn: Setting<String>,
+    },
+    /// `credential_source = Ec2InstanceMetadata`: the instance's role, from IMDSv2.
+    InstanceMetadata(Origin),
+    /// `credential_source = EcsContainer`: the task's role, from the container endpoint.
+    Container(Origin),
+    /// IAM Identity Center: `sso_session` or `sso_start_url`.
+    Sso(Origin),
+    /// A setting runas recognises but cannot use yet (aws-runas's SAML and OIDC logins, an
+    /// unknown `credential_source`): never a reason to take another profile's keys instead.
+    Unsupported { setting: String, origin: Origin },
+    /// Nothing: the profile at the root has no credentials at all.
+    Nothing,
+}
+
+impl Source {
+    /// What `runas config` and `runas list` call it.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Source::Keys(k) if matches!(k.origin, Origin::Env(_)) => "environment",
+            Source::Keys(_) => "keys",
+            Source::Process(_) => "process",
+            Source::WebIdentity { .. } => "web identity",
+            Source::InstanceMetadata(_) => "metadata",
+            Source::Container(_) => "container",
+            Source::Sso(_) => "sso",
+            Source::Unsupported { .. } => "unsupported",
+            Source::Nothing => "none",
+        }
+    }
+}
+
+/// The settings aws-runas reads for its own SAML and OIDC logins, which runas does not do yet.
+const AWS_RUNAS_ONLY: [&str; 3] = ["saml_auth_url", "web_identity_auth_url", "jump_role_arn"];
+
 /// One AssumeRole step.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoleHop {
@@ -213,10 +264,10 @@ pub struct RoleHop {
 pub struct Resolved {
     /// The profile asked for; `None` when a role ARN was given in its place.
     pub name: Option<String>,
-    /// The profile whose keys start the chain.
+    /// The profile whose credentials start the chain.
     pub base: String,
-    /// The keys of `base`, when it has any (checked by `keys()`).
-    pub base_keys: Option<Keys>,
+    /// Where `base` gets its credentials.
+    pub source: Source,
     /// Roles to assume in order; the last is the one asked for. Empty for a keys profile.
     pub roles: Vec<RoleHop>,
     pub mfa_serial: Option<Setting<String>>,
@@ -234,12 +285,33 @@ pub struct Resolved {
 }
 
 impl Resolved {
-    /// The keys that start the chain, or the error that says where to put them.
+    /// The keys that start the chain, or the error that says why there are none: where to
+    /// put them, or which source this is that runas cannot use.
     pub fn keys(&self) -> Result<&Keys> {
-        self.base_keys.as_ref().ok_or_else(|| Error::NoKeys {
-            profile: self.display_name().to_string(),
-            base: self.base.clone(),
-        })
+        let profile = self.display_name().to_string();
+        let base = self.base.clone();
+        match &self.source {
+            Source::Keys(keys) => Ok(keys),
+            Source::Nothing => Err(Error::NoKeys { profile, base }),
+            Source::Unsupported { setting, origin } => Err(Error::UnsupportedSource {
+                profile,
+                setting: setting.clone(),
+                origin: origin.clone(),
+            }),
+            other => Err(Error::NotKeys {
+                profile,
+                base,
+                kind: other.describe(),
+            }),
+        }
+    }
+
+    /// The keys that start the chain when they are files' keys or the environment's.
+    pub fn base_keys(&self) -> Option<&Keys> {
+        match &self.source {
+            Source::Keys(keys) => Some(keys),
+            _ => None,
+        }
     }
 
     /// The name shown in messages: the profile, or the ARN given in its place.
@@ -322,6 +394,13 @@ pub fn resolve(files: &Files, env: &EnvMap, flags: &Overrides, requested: &str) 
     let own = |key: &str| lineage.iter().find_map(|p| files.own(p, key));
     let iam_endpoint_url = endpoint_url(Service::Iam, files, env, &own).filter(non_empty);
     let endpoint_url = endpoint_url(Service::Sts, files, env, &own).filter(non_empty);
+    // The profile's `endpoint_url` is both services' endpoint: said once.
+    let iam_own = (iam_endpoint_url != endpoint_url).then_some(&iam_endpoint_url);
+    for (service, setting) in [(Service::Sts, Some(&endpoint_url)), (Service::Iam, iam_own)] {
+        if let Some(warning) = plain_http_warning(files, service, setting.and_then(Option::as_ref)) {
+            warnings.push(warning);
+        }
+    }
     let legacy_global_endpoint = pick(&None, "", env, "AWS_STS_REGIONAL_ENDPOINTS")
         .or_else(|| inherited("sts_regional_endpoints"))
         .is_some_and(|s| s.value.eq_ignore_ascii_case("legacy"));
@@ -346,12 +425,20 @@ pub fn resolve(files: &Files, env: &EnvMap, flags: &Overrides, requested: &str) 
         &mut warnings,
     )?;
     let session_name = session_name_of(env, inherited("role_session_name"))?;
-    let base_keys = keys_of(files, &chain.base, requested)?;
+    let source = source_of(files, &chain, env, requested)?;
+    let roles = match &source {
+        // The base's own role is assumed with the web identity token: part of the source.
+        Source::WebIdentity { role_arn, .. } if matches!(role_arn.origin, Origin::File { .. }) => roles
+            .into_iter()
+            .filter(|hop| hop.profile != chain.base)
+            .collect(),
+        _ => roles,
+    };
 
     Ok(Resolved {
         name: chain.arn.is_none().then(|| requested.to_string()),
         base: chain.base,
-        base_keys,
+        source,
         roles,
         mfa_serial,
         region,
@@ -493,6 +580,16 @@ struct Chain {
     arn: Option<String>,
 }
 
+/// Whether profile `name` gets its own credentials although it is a role: `credential_source`,
+/// a web identity, or a login of aws-runas's. Such a role ends the chain; it never falls back
+/// to `[default]`.
+fn has_own_source(files: &Files, name: &str) -> bool {
+    ["credential_source", "web_identity_token_file"]
+        .iter()
+        .chain(AWS_RUNAS_ONLY.iter())
+        .any(|key| files.own(name, key).is_some())
+}
+
 fn walk_chain(files: &Files, requested: &str) -> Result<Chain> {
     let mut profiles = vec![requested.to_string()];
     // The same names as `profiles`, for a loop check that stays O(1) on long chains.
@@ -500,6 +597,24 @@ fn walk_chain(files: &Files, requested: &str) -> Result<Chain> {
     loop {
         let current = profiles.last().expect("chain starts non-empty").clone();
         if files.own(&current, "role_arn").is_none() {
+            return Ok(Chain {
+                base: current,
+                profiles,
+                arn: None,
+            });
+        }
+        if has_own_source(files, &current) {
+            if let (Some((source, origin)), Some((cs, _))) = (
+                files.own(&current, "source_profile"),
+                files.own(&current, "credential_source"),
+            ) {
+                return Err(Error::BothSources {
+                    profile: current,
+                    source_profile: source,
+                    credential_source: cs,
+                    origin,
+                });
+            }
             return Ok(Chain {
                 base: current,
                 profiles,
@@ -540,8 +655,106 @@ fn walk_chain(files: &Files, requested: &str) -> Result<Chain> {
                 source_profile: source,
             });
         }
+        // Every profile so far is a role: one more would make the chain too long to be real,
+        // and each role is one STS call.
+        if profiles.len() >= MAX_ROLES {
+            return Err(Error::ChainTooLong {
+                profile: requested.to_string(),
+                first: profiles.iter().take(4).cloned().collect(),
+                limit: MAX_ROLES,
+            });
+        }
         profiles.push(source);
     }
+}
+
+/// Where the chain's base gets its credentials. A profile's own setting decides, never another
+/// profile: a role with `credential_source` or a web identity, or a profile with keys, a
+/// `credential_process` or an SSO session. A role ARN given in place of a name, with no keys
+/// in `[default]`, takes the keys of the environment, as the SDKs' default chain does.
+fn source_of(files: &Files, chain: &Chain, env: &EnvMap, requested: &str) -> Result<Source> {
+    let base = chain.base.as_str();
+    // aws-runas's own logins, anywhere in the chain: not supported yet, and nothing else is
+    // used in their place.
+    for profile in &chain.profiles {
+        for key in AWS_RUNAS_ONLY {
+            if let Some((_, origin)) = files.own(profile, key) {
+                return Ok(Source::Unsupported {
+                    setting: key.to_string(),
+                    origin,
+                });
+            }
+        }
+    }
+    if let Some((value, origin)) = files.own(base, "credential_source") {
+        return Ok(match value.as_str() {
+            "Environment" => match env_keys(env) {
+                Some(keys) => Source::Keys(keys),
+                None => {
+                    return Err(Error::NoEnvironmentKeys {
+                        profile: requested.to_string(),
+                        origin,
+                    });
+                }
+            },
+            "Ec2InstanceMetadata" => Source::InstanceMetadata(origin),
+            "EcsContainer" => Source::Container(origin),
+            _ => Source::Unsupported {
+                setting: format!("credential_source = {value}"),
+                origin,
+            },
+        });
+    }
+    if let Some((token_file, origin)) = files.own(base, "web_identity_token_file") {
+        let Some((role_arn, role_origin)) = files.own(base, "role_arn") else {
+            return Err(Error::WebIdentityWithoutRole {
+                profile: base.to_string(),
+                origin,
+            });
+        };
+        return Ok(Source::WebIdentity {
+            token_file: Setting::new(token_file, origin),
+            role_arn: Setting::new(role_arn, role_origin),
+        });
+    }
+    if let Some(keys) = keys_of(files, base, requested)? {
+        return Ok(Source::Keys(keys));
+    }
+    if let Some((command, origin)) = files.own(base, "credential_process") {
+        return Ok(Source::Process(Setting::new(command, origin)));
+    }
+    for key in ["sso_session", "sso_start_url"] {
+        if let Some((_, origin)) = files.own(base, key) {
+            return Ok(Source::Sso(origin));
+        }
+    }
+    if chain.arn.is_some() || !files.exists(base) {
+        if let Some(keys) = env_keys(env) {
+            return Ok(Source::Keys(keys));
+        }
+        if let (Some(file), Some(role)) = (
+            env.get("AWS_WEB_IDENTITY_TOKEN_FILE").filter(|v| !v.is_empty()),
+            env.get("AWS_ROLE_ARN").filter(|v| !v.is_empty()),
+        ) {
+            return Ok(Source::WebIdentity {
+                token_file: Setting::new(file.clone(), Origin::Env("AWS_WEB_IDENTITY_TOKEN_FILE")),
+                role_arn: Setting::new(role.clone(), Origin::Env("AWS_ROLE_ARN")),
+            });
+        }
+    }
+    Ok(Source::Nothing)
+}
+
+/// The keys of the environment (as it was before runas switched it: runas's own are not
+/// counted), when both halves are set.
+fn env_keys(env: &EnvMap) -> Option<Keys> {
+    let var = |name: &str| env.get(name).filter(|v| !v.is_empty()).cloned();
+    Some(Keys {
+        access_key_id: var("AWS_ACCESS_KEY_ID")?,
+        secret_access_key: var("AWS_SECRET_ACCESS_KEY")?,
+        session_token: var("AWS_SESSION_TOKEN"),
+        origin: Origin::Env("AWS_ACCESS_KEY_ID"),
+    })
 }
 
 /// The keys of `base`: both halves or neither.
@@ -639,6 +852,47 @@ fn endpoint_url(
         .or_else(|| inherited("endpoint_url").map(|(v, o)| Setting::new(v, o)))
 }
 
+/// A warning for an `http://` endpoint that a file set: MFA codes and session tokens would
+/// cross the network in clear, and a line planted in a file should not do that unnoticed. One
+/// from the environment stays silent: that is a deliberate choice of the moment (a local test
+/// endpoint, say).
+fn plain_http_warning(files: &Files, service: Service, setting: Option<&Setting<String>>) -> Option<String> {
+    let setting = setting?;
+    let Origin::File { path, section } = &setting.origin else {
+        return None;
+    };
+    let scheme = setting.value.get(..7)?;
+    if !scheme.eq_ignore_ascii_case("http://") {
+        return None;
+    }
+    let file = if *path == files.credentials.path {
+        &files.credentials
+    } else {
+        &files.config
+    };
+    let section = file.section(section)?;
+    let (service_key, _) = service.names();
+    let line = match section.entry("endpoint_url") {
+        Some(entry) if !section.name.starts_with("services ") => entry.line,
+        _ => {
+            section
+                .entry(service_key)?
+                .sub
+                .iter()
+                .find(|e| e.key == "endpoint_url")?
+                .line
+        }
+    };
+    Some(format!(
+        "{}:{line}: the {} endpoint {} is plain http, so MFA codes and session tokens would \
+         cross the network unencrypted; use https:// (set in [{}])",
+        path.display(),
+        service_key.to_uppercase(),
+        setting.value,
+        section.name
+    ))
+}
+
 /// Parse and clamp a duration setting; `None` gives the default.
 fn duration_setting(
     raw: Option<Setting<String>>,
@@ -715,10 +969,20 @@ fn login_name() -> Option<String> {
 
 /// The unknown-profile error, with the nearest names by edit distance.
 pub fn unknown_profile(files: &Files, requested: &str) -> Error {
+    // The edit distance costs the product of the two lengths: a typo is short, and a name of
+    // hundreds of characters is no typo of anything worth suggesting.
+    const LONGEST_COMPARED: usize = 128;
+    if requested.chars().count() > LONGEST_COMPARED {
+        return Error::UnknownProfile {
+            name: requested.to_string(),
+            suggestions: Vec::new(),
+        };
+    }
     let wanted = requested.to_lowercase();
     let mut scored: Vec<(usize, String)> = files
         .profile_names()
         .into_iter()
+        .filter(|name| name.chars().count() <= LONGEST_COMPARED)
         .map(|name| (strsim::damerau_levenshtein(&wanted, &name.to_lowercase()), name))
         .filter(|(distance, name)| *distance <= (name.chars().count() / 3).max(1))
         .collect();
@@ -741,16 +1005,33 @@ pub struct ProfileSummary {
     pub source_profile: Option<String>,
 }
 
-/// What a profile is, as `runas list` shows it (`--json`: the lowercase name).
+/// What a profile is, as `runas list` shows it (`--json`: the snake_case name): a role and how
+/// it is reached, or where a profile's own credentials come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum ProfileKind {
-    /// Long-term (or session) keys, no role.
+    /// Keys in the files, no role.
     Keys,
-    /// A role assumed with a profile's keys.
+    /// A role assumed with a source profile's credentials.
     Role,
     /// A role whose source profile is itself a role.
     Chain,
+    /// `credential_process`.
+    Process,
+    /// A role assumed with a web identity token.
+    WebIdentity,
+    /// A role assumed with the environment's keys (`credential_source = Environment`).
+    Environment,
+    /// A role assumed with the EC2 instance's credentials.
+    Metadata,
+    /// A role assumed with the ECS task's credentials.
+    Container,
+    /// IAM Identity Center.
+    Sso,
+    /// A login runas does not support yet (aws-runas's SAML or OIDC, an unknown source).
+    Unsupported,
+    /// No credentials at all (a profile of settings only).
+    None,
 }
 
 impl ProfileKind {
@@ -760,6 +1041,50 @@ impl ProfileKind {
             ProfileKind::Keys => "keys",
             ProfileKind::Role => "role",
             ProfileKind::Chain => "role via chain",
+            ProfileKind::Process => "process",
+            ProfileKind::WebIdentity => "web identity",
+            ProfileKind::Environment => "role from environment",
+            ProfileKind::Metadata => "role from instance metadata",
+            ProfileKind::Container => "role from container",
+            ProfileKind::Sso => "sso",
+            ProfileKind::Unsupported => "unsupported",
+            ProfileKind::None => "none",
+        }
+    }
+
+    /// The kind of profile `name`, from its own settings (and whether its source is a role).
+    fn of(files: &Files, name: &str) -> ProfileKind {
+        let own = |key: &str| files.own(name, key).map(|(v, _)| v);
+        if AWS_RUNAS_ONLY.iter().any(|key| own(key).is_some()) {
+            return ProfileKind::Unsupported;
+        }
+        if own("role_arn").is_some() {
+            if let Some(source) = own("credential_source") {
+                return match source.as_str() {
+                    "Environment" => ProfileKind::Environment,
+                    "Ec2InstanceMetadata" => ProfileKind::Metadata,
+                    "EcsContainer" => ProfileKind::Container,
+                    _ => ProfileKind::Unsupported,
+                };
+            }
+            if own("web_identity_token_file").is_some() {
+                return ProfileKind::WebIdentity;
+            }
+            let source = own("source_profile").unwrap_or_else(|| "default".into());
+            return if source != name && files.own(&source, "role_arn").is_some() {
+                ProfileKind::Chain
+            } else {
+                ProfileKind::Role
+            };
+        }
+        if own("aws_access_key_id").is_some() {
+            ProfileKind::Keys
+        } else if own("credential_process").is_some() {
+            ProfileKind::Process
+        } else if own("sso_session").is_some() || own("sso_start_url").is_some() {
+            ProfileKind::Sso
+        } else {
+            ProfileKind::None
         }
     }
 }
@@ -777,13 +1102,7 @@ pub fn list_profiles(files: &Files) -> Vec<ProfileSummary> {
                     .map(|(v, _)| v)
                     .unwrap_or_else(|| "default".into())
             });
-            let kind = match &source_profile {
-                None => ProfileKind::Keys,
-                Some(source) if *source != name && files.own(source, "role_arn").is_some() => {
-                    ProfileKind::Chain
-                }
-                Some(_) => ProfileKind::Role,
-            };
+            let kind = ProfileKind::of(files, &name);
             ProfileSummary {
                 name,
                 kind,

@@ -753,8 +753,24 @@ fn listing_and_resolving_a_huge_config_is_linear() {
         listed.iter().filter(|p| p.kind == ProfileKind::Chain).count(),
         59_999
     );
-    let r = resolve(&f, &no_env(), &Overrides::default(), "p59999").unwrap();
-    assert_eq!(r.roles.len(), 60_000, "a chain through every profile");
+    // A chain through every profile is refused, at once, naming where it starts.
+    let e = resolve(&f, &no_env(), &Overrides::default(), "p59999").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "profile \"p59999\": its source_profile chain is longer than {MAX_ROLES} roles \
+             (p59999 → p59998 → p59997 → p59996, …); AWS limits role chaining, so shorten it"
+        )
+    );
+    // p0 is a role too (with its own keys): p15 → … → p0 is 16 roles.
+    let r = resolve(
+        &f,
+        &no_env(),
+        &Overrides::default(),
+        &format!("p{}", MAX_ROLES - 1),
+    )
+    .unwrap();
+    assert_eq!(r.roles.len(), MAX_ROLES, "the longest chain allowed resolves");
     assert!(
         started.elapsed() < std::time::Duration::from_secs(30),
         "took {:?}",
@@ -974,4 +990,142 @@ mod fuzz {
             }
         }
     }
+}
+
+#[test]
+fn a_plain_http_endpoint_from_a_file_is_warned_about_with_its_file_and_line() {
+    let f = files(
+        "[default]\nregion = r\n[profile p]\nrole_arn = arn:aws:iam::123456789012:role/p\n\
+         endpoint_url = HTTP://127.0.0.1:1\n[profile s]\nrole_arn = arn:aws:iam::123456789012:role/s\n\
+         services = local\n[services local]\nsts =\n  endpoint_url = http://sts.local\n\
+         [profile tls]\nendpoint_url = https://sts.example\n",
+        "[default]\naws_access_key_id = AKIAAAAAAAAAAAAAAAAA\naws_secret_access_key = secret\n",
+    );
+    let r = resolve(&f, &no_env(), &Overrides::default(), "p").unwrap();
+    assert_eq!(
+        r.warnings,
+        [format!(
+            "{CONFIG}:5: the STS endpoint HTTP://127.0.0.1:1 is plain http, so MFA codes and session \
+             tokens would cross the network unencrypted; use https:// (set in [profile p])"
+        )]
+    );
+    let r = resolve(&f, &no_env(), &Overrides::default(), "s").unwrap();
+    assert_eq!(r.warnings.len(), 1);
+    assert!(r.warnings[0].starts_with(&format!("{CONFIG}:11: the STS endpoint http://sts.local")));
+    let r = resolve(&f, &no_env(), &Overrides::default(), "tls").unwrap();
+    assert!(r.warnings.is_empty());
+    // From the environment it is a deliberate choice (a local test endpoint): no warning.
+    let e = env(&[("AWS_ENDPOINT_URL", "http://127.0.0.1:1")]);
+    assert!(
+        resolve(&f, &e, &Overrides::default(), "p")
+            .unwrap()
+            .warnings
+            .is_empty()
+    );
+}
+
+/// The profile shapes that used to assume their role with `[default]`'s keys without a word:
+/// each now has its own source, or an error that names it, and never `[default]`'s identity.
+#[test]
+fn no_profile_shape_falls_back_to_the_default_profiles_keys() {
+    let f = files(
+        "[default]\nregion = us-east-1\n\
+         [profile envsrc]\nrole_arn = arn:aws:iam::123456789012:role/a\ncredential_source = Environment\n\
+         [profile imds]\nrole_arn = arn:aws:iam::123456789012:role/a\ncredential_source = Ec2InstanceMetadata\n\
+         [profile ecs]\nrole_arn = arn:aws:iam::123456789012:role/a\ncredential_source = EcsContainer\n\
+         [profile odd]\nrole_arn = arn:aws:iam::123456789012:role/a\ncredential_source = Somewhere\n\
+         [profile wif]\nrole_arn = arn:aws:iam::123456789012:role/w\nweb_identity_token_file = /t/token\n\
+         [profile saml]\nrole_arn = arn:aws:iam::123456789012:role/a\nsaml_auth_url = https://idp/saml\n\
+         [profile oidc]\nrole_arn = arn:aws:iam::123456789012:role/a\nweb_identity_auth_url = https://idp/oidc\n\
+         [profile jump]\nrole_arn = arn:aws:iam::123456789012:role/a\njump_role_arn = arn:aws:iam::1:role/j\n\
+         [profile proc]\ncredential_process = /bin/echo creds\n\
+         [profile viaproc]\nrole_arn = arn:aws:iam::123456789012:role/a\nsource_profile = proc\n\
+         [profile sso]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = r\n\
+         [profile viasso]\nrole_arn = arn:aws:iam::123456789012:role/a\nsource_profile = sso\n",
+        "[default]\naws_access_key_id = AKIADEFAULTKEYS00000\naws_secret_access_key = secret\n",
+    );
+    let user_keys = env(&[
+        ("AWS_ACCESS_KEY_ID", "AKIAENVIRONMENT00000"),
+        ("AWS_SECRET_ACCESS_KEY", "s"),
+    ]);
+    let source = |name: &str, e: &EnvMap| resolve(&f, e, &Overrides::default(), name).map(|r| r.source);
+    let kind = |name: &str| source(name, &no_env()).unwrap().describe();
+    // Environment: the environment's keys, or an error; never [default]'s.
+    match source("envsrc", &user_keys).unwrap() {
+        Source::Keys(k) => assert_eq!(k.access_key_id, "AKIAENVIRONMENT00000"),
+        other => panic!("{other:?}"),
+    }
+    let e = source("envsrc", &no_env()).unwrap_err().to_string();
+    assert!(
+        e.contains("credential_source = Environment") && e.contains("not set"),
+        "{e}"
+    );
+    assert_eq!(kind("imds"), "metadata");
+    assert_eq!(kind("ecs"), "container");
+    assert_eq!(kind("wif"), "web identity");
+    assert_eq!(kind("proc"), "process");
+    assert_eq!(kind("viaproc"), "process");
+    assert_eq!(kind("sso"), "sso");
+    assert_eq!(kind("viasso"), "sso");
+    for (name, setting) in [
+        ("odd", "credential_source = Somewhere"),
+        ("saml", "saml_auth_url"),
+        ("oidc", "web_identity_auth_url"),
+        ("jump", "jump_role_arn"),
+    ] {
+        let r = resolve(&f, &no_env(), &Overrides::default(), name).unwrap();
+        let e = r.keys().unwrap_err().to_string();
+        assert!(
+            e.contains(setting) && e.contains("does not support yet"),
+            "{name}: {e}"
+        );
+    }
+    // The web identity's own role is the source's, not a hop.
+    let r = resolve(&f, &no_env(), &Overrides::default(), "wif").unwrap();
+    assert!(r.roles.is_empty(), "{:?}", r.roles);
+    // None of them has [default]'s keys.
+    for name in [
+        "imds", "ecs", "odd", "wif", "saml", "oidc", "jump", "proc", "viaproc", "sso", "viasso",
+    ] {
+        let r = resolve(&f, &no_env(), &Overrides::default(), name).unwrap();
+        assert!(r.base_keys().is_none(), "{name}: {:?}", r.base_keys());
+        assert!(r.keys().is_err(), "{name}");
+    }
+    // The list says the same.
+    let kinds: std::collections::HashMap<String, ProfileKind> =
+        list_profiles(&f).into_iter().map(|p| (p.name, p.kind)).collect();
+    assert_eq!(kinds["envsrc"], ProfileKind::Environment);
+    assert_eq!(kinds["wif"], ProfileKind::WebIdentity);
+    assert_eq!(kinds["proc"], ProfileKind::Process);
+    assert_eq!(kinds["sso"], ProfileKind::Sso);
+    assert_eq!(kinds["saml"], ProfileKind::Unsupported);
+    assert_eq!(kinds["imds"], ProfileKind::Metadata);
+}
+
+#[test]
+fn credential_source_beside_source_profile_is_an_error() {
+    let f = files(
+        "[profile both]\nrole_arn = arn:aws:iam::123456789012:role/a\nsource_profile = default\ncredential_source = Environment\n",
+        "[default]\naws_access_key_id = AKIADEFAULTKEYS00000\naws_secret_access_key = secret\n",
+    );
+    let e = resolve(&f, &no_env(), &Overrides::default(), "both")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("cannot both be set"), "{e}");
+}
+
+/// In CI: keys in the environment, a role ARN, and no files at all.
+#[test]
+fn a_role_arn_with_keys_in_the_environment_and_no_files_uses_those_keys() {
+    let f = files("", "");
+    let e = env(&[
+        ("AWS_ACCESS_KEY_ID", "AKIAENVIRONMENT00000"),
+        ("AWS_SECRET_ACCESS_KEY", "s"),
+    ]);
+    let r = resolve(&f, &e, &Overrides::default(), ROLE).unwrap();
+    assert_eq!(r.keys().unwrap().access_key_id, "AKIAENVIRONMENT00000");
+    assert_eq!(r.roles.len(), 1);
+    // Without them: no keys, said as before.
+    let r = resolve(&f, &no_env(), &Overrides::default(), ROLE).unwrap();
+    assert!(r.keys().unwrap_err().to_string().contains("no access keys"));
 }

@@ -28,6 +28,8 @@ struct FakeSts {
     calls: RefCell<Vec<Call>>,
     /// Fail the call with this index (0-based) with ExpiredToken.
     expire_call: Option<usize>,
+    /// Claim this expiration (seconds since the epoch) instead of the one asked for.
+    claims_expiration: Option<u64>,
 }
 
 impl FakeSts {
@@ -47,7 +49,7 @@ impl FakeSts {
             access_key_id: format!("ASIA{n:016}"),
             secret_access_key: format!("secret{n}"),
             session_token: Some(format!("token{n}")),
-            expiration: Some(crate::creds::epoch_now() + secs),
+            expiration: Some(self.claims_expiration.unwrap_or(crate::creds::epoch_now() + secs)),
         })
     }
 }
@@ -151,6 +153,7 @@ impl World {
             sts,
             cache: &self.cache,
             mfa,
+            process_chain: None,
         }
         .credentials(&r, opts)
     }
@@ -337,6 +340,7 @@ fn expired_token_on_a_cached_session_drops_it_and_retries_once() {
     let sts = FakeSts {
         calls: RefCell::new(sts.calls.take()),
         expire_call: Some(2),
+        ..FakeSts::default()
     };
     let creds = w
         .get(
@@ -374,6 +378,7 @@ fn a_second_expired_token_is_reported() {
     let sts = FakeSts {
         calls: RefCell::new(Vec::new()),
         expire_call: Some(0),
+        ..FakeSts::default()
     };
     let e = w.get(
         &sts,
@@ -391,6 +396,7 @@ fn a_second_expired_token_is_reported() {
         sts: &always,
         cache: &w.cache,
         mfa: &mfa,
+        process_chain: None,
     }
     .credentials(
         &r,
@@ -478,6 +484,43 @@ fn cache_keys_differ_by_role_external_id_and_duration() {
 }
 
 #[test]
+fn cache_keys_differ_by_who_issues_the_credentials() {
+    let w = World::new(
+        "[profile local]\nrole_arn = arn:aws:iam::123456789012:role/prod\nsource_profile = default\n\
+         external_id = ext-1\nendpoint_url = http://127.0.0.1:1\n\
+         [profile china]\nrole_arn = arn:aws:iam::123456789012:role/prod\nsource_profile = default\n\
+         external_id = ext-1\nregion = cn-north-1\n",
+        KEYS,
+    );
+    let prod = cache_keys(&w.resolve("prod", &Overrides::default()));
+    for other in ["local", "china"] {
+        let keys = cache_keys(&w.resolve(other, &Overrides::default()));
+        for (a, b) in prod.iter().zip(&keys) {
+            assert_ne!(a.hex(), b.hex(), "{other}");
+        }
+    }
+}
+
+#[test]
+fn an_expiration_claimed_past_the_duration_asked_for_is_cached_as_the_duration() {
+    let w = World::new("", KEYS);
+    let sts = FakeSts {
+        claims_expiration: Some(32_503_680_000), // the year 2999
+        ..FakeSts::default()
+    };
+    let mfa = CountingMfa::default();
+    let before = crate::creds::epoch_now();
+    let creds = w.get(&sts, &mfa, "prod", Options::default()).unwrap();
+    let expiration = creds.expiration.unwrap();
+    assert!(expiration <= crate::creds::epoch_now() + 3600, "{expiration}");
+    assert!(expiration >= before + 3600);
+    let cached = w
+        .cache
+        .get(&cache_keys(&w.resolve("prod", &Overrides::default()))[1]);
+    assert_eq!(cached.and_then(|c| c.expiration), Some(expiration));
+}
+
+#[test]
 fn a_valid_cached_role_is_used_when_its_session_token_is_gone() {
     let w = World::new("", KEYS);
     let (sts, mfa) = (FakeSts::default(), CountingMfa::default());
@@ -497,4 +540,41 @@ fn a_valid_cached_role_is_used_when_its_session_token_is_gone() {
         matches!(&calls[3], Call::AssumeRole { arn, source, .. } if arn.ends_with("/ops") && source == "ASIA0000000000000001")
     );
     assert_eq!(mfa.asked.get(), 1);
+}
+
+/// A `credential_process` as the source of a role: run once, its expiring output cached, and
+/// the role assumed with it as it is (no GetSessionToken on top).
+#[test]
+fn a_credential_process_is_the_source_of_a_role_and_is_run_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let count = dir.path().join("runs");
+    let script = dir.path().join("creds.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho run >> '{}'\nprintf '%s' '{{\"Version\": 1, \"AccessKeyId\": \"ASIAPROCESS\", \"SecretAccessKey\": \"s\", \"SessionToken\": \"t\", \"Expiration\": \"2999-01-01T00:00:00Z\"}}'\n",
+            count.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let w = World::new(
+        &format!(
+            "[profile proc]\ncredential_process = {}\n[profile viaproc]\nrole_arn = arn:aws:iam::123456789012:role/v\nsource_profile = proc\n",
+            script.display()
+        ),
+        KEYS,
+    );
+    let (sts, mfa) = (FakeSts::default(), CountingMfa::default());
+    let own = w.get(&sts, &mfa, "proc", Options::default()).unwrap();
+    assert_eq!(own.access_key_id, "ASIAPROCESS");
+    let role = w.get(&sts, &mfa, "viaproc", Options::default()).unwrap();
+    assert!(role.access_key_id.starts_with("ASIA0"), "{role:?}");
+    assert!(matches!(&sts.calls.borrow()[..], [Call::AssumeRole { source, .. }] if source == "ASIAPROCESS"));
+    assert_eq!(
+        std::fs::read_to_string(&count).unwrap().lines().count(),
+        1,
+        "run once, then cached"
+    );
+    assert_eq!(mfa.asked.get(), 0);
 }

@@ -170,6 +170,7 @@ impl AwsSts {
         if let Some(url) = &self.settings.endpoint_url {
             config = config.endpoint_url(url);
         }
+        config = config.interceptor(super::answer::Bounded);
         if let Some(date) = date {
             config = config.interceptor(date);
         }
@@ -212,7 +213,7 @@ impl AwsSts {
             operation,
             endpoint: self.endpoint_shown(),
             code: None,
-            message: "the answer has no credentials in it".into(),
+            message: "the answer has no complete credentials in it".into(),
             hint: Some("check that the endpoint is an STS endpoint".into()),
         }
     }
@@ -319,12 +320,16 @@ pub(super) fn seconds(duration: Duration) -> i32 {
     i32::try_from(duration.as_secs()).unwrap_or(i32::MAX)
 }
 
+/// The credentials of an answer, only when every field is there: the SDK fills a missing
+/// field with an empty string or the epoch, which must never reach a shell as credentials.
 fn convert(creds: Option<&aws_sdk_sts::types::Credentials>) -> Option<Credentials> {
     let creds = creds?;
+    let expiration = u64::try_from(creds.expiration().secs()).ok().filter(|&e| e > 0)?;
+    let text = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
     Some(Credentials {
-        access_key_id: creds.access_key_id().to_string(),
-        secret_access_key: creds.secret_access_key().to_string(),
-        session_token: Some(creds.session_token().to_string()),
-        expiration: Some(u64::try_from(creds.expiration().secs()).unwrap_or(0)),
+        access_key_id: text(creds.access_key_id())?,
+        secret_access_key: text(creds.secret_access_key())?,
+        session_token: Some(text(creds.session_token())?),
+        expiration: Some(expiration),
     })
 }

@@ -1,6 +1,7 @@
 //! An SDK error in plain words: what failed, a hint that names the role and the masked key,
 //! and never a secret.
 
+use super::answer::{MAX_BODY, Refused};
 use super::{CONNECT_TIMEOUT, Mfa};
 use crate::creds::{Credentials, mask_key_id};
 use aws_sdk_sts::config::http::HttpResponse;
@@ -9,8 +10,8 @@ use std::time::Duration;
 
 /// Shorter strings are not redacted from messages (see `secrets`).
 const MIN_SECRET_LEN: usize = 6;
-/// How much of an unparseable error body is shown.
-const BODY_EXCERPT_CHARS: usize = 200;
+/// How much of an error answer's own message is shown.
+const MESSAGE_CHARS: usize = 300;
 
 /// What an error message may need to know about the call, and what it must never show.
 pub(super) struct Call<'a> {
@@ -47,6 +48,24 @@ pub(super) fn describe<E>(err: &SdkError<E, HttpResponse>, elapsed: Duration) ->
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
+    // An answer cut off at the size limit, or one `answer::Bounded` refused: its own words.
+    if find_source::<http_body_util::LengthLimitError>(err).is_some() {
+        return Failure {
+            kind: Kind::Unreadable { status: 0 },
+            code: None,
+            message: format!(
+                "the answer is larger than {} KiB, which no STS answer is",
+                MAX_BODY >> 10
+            ),
+        };
+    }
+    if let Some(refused) = find_source::<Refused>(err) {
+        return Failure {
+            kind: Kind::Unreadable { status: 200 },
+            code: None,
+            message: refused.0.clone(),
+        };
+    }
     let waited = format!("timed out after {} s", elapsed.as_secs_f64().round() as u64);
     match err {
         SdkError::ServiceError(service) => {
@@ -58,21 +77,25 @@ where
                     code: Some(code.to_string()),
                     message: meta.message().map_or_else(|| code.to_string(), str::to_string),
                 },
-                // Not an STS error document (moto's auth mode, a proxy, a load balancer): the
-                // status and the start of the body are all there is to show.
-                None => Failure {
-                    kind: Kind::Service { status },
-                    code: None,
-                    message: raw_message(service.raw()),
-                },
+                // Not an STS error document as the SDK reads one (moto's auth mode wraps it, a
+                // proxy sends a page): its code and message if it has them, else the status.
+                None => {
+                    let (code, message) = raw_message(service.raw());
+                    Failure {
+                        kind: Kind::Service { status },
+                        code,
+                        message,
+                    }
+                }
             }
         }
         SdkError::ResponseError(response) => {
             let status = response.raw().status().as_u16();
+            let (code, message) = raw_message(response.raw());
             Failure {
                 kind: Kind::Unreadable { status },
-                code: None,
-                message: raw_message(response.raw()),
+                code,
+                message,
             }
         }
         SdkError::TimeoutError(_) => Failure {
@@ -106,34 +129,65 @@ where
     }
 }
 
-/// "HTTP 403: <start of the body>", the body flattened to one line and capped.
-fn raw_message(raw: &HttpResponse) -> String {
+/// The first error of type `T` in `err`'s chain of sources.
+fn find_source<'e, T: std::error::Error + 'static>(
+    err: &'e (dyn std::error::Error + 'static),
+) -> Option<&'e T> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = source {
+        if let Some(found) = e.downcast_ref::<T>() {
+            return Some(found);
+        }
+        source = e.source();
+    }
+    None
+}
+
+/// What an answer the SDK could not read says. A 2xx answer is never shown: it holds the new
+/// secret key and token. An error answer shows only its `<Code>` and `<Message>`, when it has
+/// them where the SDK does not look (moto's auth mode wraps them in `<Errors>`); anything else
+/// (a proxy's page, an echo of the request) only as its status and size.
+pub(super) fn raw_message(raw: &HttpResponse) -> (Option<String>, String) {
     let status = raw.status().as_u16();
-    let body = raw
-        .body()
-        .bytes()
-        .map(String::from_utf8_lossy)
-        .unwrap_or_default();
-    // The XML declaration says nothing; skip it so the excerpt starts with the error.
-    let body = match body.trim_start().strip_prefix("<?xml") {
-        Some(rest) => rest.split_once("?>").map_or(rest, |(_, after)| after),
-        None => &body,
+    let body = raw.body().bytes().unwrap_or_default();
+    if (200..300).contains(&status) {
+        return (
+            None,
+            format!(
+                "HTTP {status}, but the answer ({} bytes) is not an STS answer",
+                body.len()
+            ),
+        );
+    }
+    let text = String::from_utf8_lossy(body);
+    let element = |name: &str| -> Option<String> {
+        let open = format!("<{name}>");
+        let start = text.find(&open)? + open.len();
+        let end = start + text[start..].find(&format!("</{name}>"))?;
+        let value: String = text[start..end]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(MESSAGE_CHARS)
+            .collect();
+        Some(value).filter(|v| !v.is_empty())
     };
-    let flat: String = body
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .filter(|c| !c.is_control())
-        .collect();
-    if flat.is_empty() {
-        return format!("HTTP {status} with an empty body");
+    let code =
+        element("Code").filter(|c| c.len() <= 64 && c.chars().all(|c| c.is_ascii_alphanumeric() || c == '.'));
+    match (code, element("Message")) {
+        (Some(code), Some(message)) => (Some(code), message),
+        (Some(code), None) => (Some(code.clone()), format!("HTTP {status}: {code}")),
+        (None, _) if body.is_empty() => (None, format!("HTTP {status} with an empty body")),
+        (None, _) => (
+            None,
+            format!(
+                "HTTP {status} with an answer that is not an STS error ({} bytes)",
+                body.len()
+            ),
+        ),
     }
-    let mut excerpt: String = flat.chars().take(BODY_EXCERPT_CHARS).collect();
-    if flat.chars().count() > BODY_EXCERPT_CHARS {
-        excerpt.push('…');
-    }
-    format!("HTTP {status}: {excerpt}")
 }
 
 /// Why a connection failed, in plain words: "connection refused", "dns error: …".
@@ -215,14 +269,15 @@ pub(super) fn hint(call: &Call<'_>, failure: &Failure, endpoint_configured: bool
         Kind::Other => return None,
         Kind::Service { .. } => {}
     }
+    let by_status = || match failure.kind {
+        Kind::Service { status: 401 | 403 } => Some(rejected_keys()),
+        Kind::Service { status } if status >= 500 => Some(format!(
+            "the endpoint failed without an STS answer; try again later, or {network}"
+        )),
+        _ => Some(format!("the endpoint did not answer like STS; {network}")),
+    };
     let Some(code) = failure.code.as_deref() else {
-        return match failure.kind {
-            Kind::Service { status: 401 | 403 } => Some(rejected_keys()),
-            Kind::Service { status } if status >= 500 => Some(format!(
-                "the endpoint failed without an STS answer; try again later, or {network}"
-            )),
-            _ => Some(format!("the endpoint did not answer like STS; {network}")),
-        };
+        return by_status();
     };
     let hint = match code {
         "AccessDenied" | "AccessDeniedException" => match (call.role_arn, call.mfa) {
@@ -264,7 +319,8 @@ pub(super) fn hint(call: &Call<'_>, failure: &Failure, endpoint_configured: bool
         "Throttling" | "ThrottlingException" | "RequestLimitExceeded" => {
             "STS is throttling requests; wait a moment and try again".to_string()
         }
-        _ => return None,
+        // A code STS does not send: what the status says.
+        _ => return by_status(),
     };
     Some(hint)
 }

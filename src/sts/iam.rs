@@ -22,7 +22,7 @@ impl Iam for AwsSts {
         };
         // IAM is global: signed for us-east-1 whatever the profile's region.
         let shared = self.sdk_config(creds, "us-east-1");
-        let mut config = aws_sdk_iam::config::Builder::from(&shared);
+        let mut config = aws_sdk_iam::config::Builder::from(&shared).interceptor(super::answer::Bounded);
         if let Some(url) = endpoint_url {
             config = config.endpoint_url(url);
         }

@@ -7,6 +7,7 @@
 //! - `errors`: an SDK error in plain words, with a hint and every secret redacted;
 //! - `endpoint`: which endpoint a region resolves to, and the legacy global one.
 
+mod answer;
 mod client;
 mod endpoint;
 mod errors;

@@ -127,7 +127,9 @@ impl Term {
     pub fn query(&self, code: &str) -> String {
         let n = self.queries.fetch_add(1, Ordering::SeqCst);
         let (open, close) = (format!("@@{n}<"), format!(">{n}@@"));
-        self.line(&format!("echo '@@'{n}'<'; {code}; echo '>'{n}'@@'"));
+        // The first `echo` ends whatever line the screen was on (a prompt that Ctrl-C cut
+        // short leaves one open), so the opening marker stands on a line of its own.
+        self.line(&format!("echo; echo '@@'{n}'<'; {code}; echo '>'{n}'@@'"));
         let screen = self.wait_for(&format!("the answer to {code:?}"), |s| {
             s.lines().any(|l| l == close)
         });

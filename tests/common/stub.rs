@@ -258,3 +258,65 @@ impl Drop for Silent {
         }
     }
 }
+
+/// Answers every request with a 200 whose body claims `length` bytes and streams them until the
+/// client hangs up: an endpoint that would fill a client's memory.
+pub struct Flood {
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Flood {
+    pub fn start(length: u64) -> Flood {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("local addr");
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                for stream in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let Ok(mut stream) = stream else { continue };
+                    if read_request(&stream).is_none() {
+                        continue;
+                    }
+                    let _ = write!(
+                        stream,
+                        "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {length}\r\n\r\n"
+                    );
+                    let chunk = vec![b'x'; 64 << 10];
+                    let mut sent = 0u64;
+                    // Until the client closes the connection (or, bounded, all was sent).
+                    while sent < length && !stop.load(Ordering::SeqCst) {
+                        if stream.write_all(&chunk).is_err() {
+                            break;
+                        }
+                        sent += chunk.len() as u64;
+                    }
+                }
+            })
+        };
+        Flood {
+            addr,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for Flood {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.addr);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
