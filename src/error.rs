@@ -96,6 +96,15 @@ pub enum Error {
     },
 
     #[error(
+        "profile {profile:?}: cannot read the web identity token {path}: {problem}; check web_identity_token_file (or AWS_WEB_IDENTITY_TOKEN_FILE)"
+    )]
+    WebIdentityToken {
+        profile: String,
+        path: String,
+        problem: String,
+    },
+
+    #[error(
         "profile {profile:?}: credential_process {program:?} failed: {problem}; run it yourself to see what it prints"
     )]
     Process {

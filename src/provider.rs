@@ -13,7 +13,7 @@ use crate::cache::{Cache, CacheKey};
 use crate::config::duration::format_go_duration;
 use crate::config::{CHAINED_ROLE_MAX, Resolved, Source};
 use crate::creds::Credentials;
-use crate::sts::{AssumeRole, Mfa, Sts};
+use crate::sts::{AssumeRole, Mfa, Sts, WebIdentity};
 use crate::{Error, Result};
 use std::time::Duration;
 
@@ -108,7 +108,10 @@ impl Provider<'_> {
 
     fn attempt(&self, r: &Resolved, opts: Options) -> Result<Credentials> {
         // A source that cannot give credentials is said before the cache is touched.
-        if !matches!(r.source, Source::Keys(_) | Source::Process(_)) {
+        if !matches!(
+            r.source,
+            Source::Keys(_) | Source::Process(_) | Source::WebIdentity { .. }
+        ) {
             return self.source(r);
         }
         let plan = Plan::of(r);
@@ -137,22 +140,38 @@ impl Provider<'_> {
     /// process). Only asked for when something has to be fetched with them.
     fn source(&self, r: &Resolved) -> Result<Credentials> {
         match &r.source {
-            Source::Process(command) => self.cache.get_or_fetch(&process_key(r), false, || {
-                crate::sources::process::run(
-                    &r.base,
-                    &command.value,
-                    self.process_chain,
-                    crate::creds::epoch_now(),
-                )
-            }),
-            Source::WebIdentity { .. }
-            | Source::InstanceMetadata(_)
-            | Source::Container(_)
-            | Source::Sso(_) => Err(crate::Error::SourceNotYet {
-                profile: r.display_name().to_string(),
-                base: r.base.clone(),
-                kind: r.source.describe(),
-            }),
+            Source::Process(command) => {
+                crate::sources::process::check_loop(&r.base, &command.value, self.process_chain)?;
+                self.cache.get_or_fetch(&process_key(r), false, || {
+                    crate::sources::process::run(
+                        &r.base,
+                        &command.value,
+                        self.process_chain,
+                        crate::creds::epoch_now(),
+                    )
+                })
+            }
+            Source::WebIdentity { token_file, role_arn } => {
+                self.cache.get_or_fetch(&web_identity_key(r), false, || {
+                    // Read on every fetch: the platform rotates the token in place.
+                    let token = crate::sources::read_token(&r.base, &token_file.value)?;
+                    let request = WebIdentity {
+                        role_arn: &role_arn.value,
+                        session_name: &r.session_name.value,
+                        token: &token,
+                        duration: r.role_duration.value,
+                    };
+                    let creds = self.sts.assume_role_with_web_identity(&request)?;
+                    Ok(creds.clamped(request.duration, crate::creds::epoch_now()))
+                })
+            }
+            Source::InstanceMetadata(_) | Source::Container(_) | Source::Sso(_) => {
+                Err(crate::Error::SourceNotYet {
+                    profile: r.display_name().to_string(),
+                    base: r.base.clone(),
+                    kind: r.source.describe(),
+                })
+            }
             _ => {
                 let keys = r.keys()?;
                 Ok(Credentials {
@@ -269,6 +288,19 @@ fn source_id(r: &Resolved) -> String {
     }
 }
 
+/// The key of the role a web identity token was exchanged for.
+fn web_identity_key(r: &Resolved) -> CacheKey {
+    CacheKey::new(
+        "web-identity",
+        &[
+            &issuer(r),
+            &source_id(r),
+            &r.session_name.value,
+            &r.role_duration.value.as_secs().to_string(),
+        ],
+    )
+}
+
 /// The key of what a `credential_process` printed: the profile and its command.
 fn process_key(r: &Resolved) -> CacheKey {
     CacheKey::new("process", &[&issuer(r), &r.base, &source_id(r)])
@@ -340,6 +372,7 @@ pub fn cache_keys(r: &Resolved) -> Vec<CacheKey> {
     let mut keys = vec![session_key(r)];
     keys.extend((0..r.roles.len()).map(|i| role_key(r, &plan, i)));
     keys.push(process_key(r));
+    keys.push(web_identity_key(r));
     keys
 }
 

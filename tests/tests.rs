@@ -21,6 +21,7 @@ mod init;
 mod mfa;
 mod secrets;
 mod shells;
+mod sources;
 mod sts;
 
 /// Cargo builds only what this file declares (`autotests = false`): a test file left out of it,

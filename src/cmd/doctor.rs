@@ -177,16 +177,19 @@ fn source_problem(resolved: &config::Resolved) -> Option<String> {
                 )
             })
         }
-        Source::WebIdentity { .. } | Source::InstanceMetadata(_) | Source::Container(_) | Source::Sso(_) => {
-            Some(
-                crate::Error::SourceNotYet {
-                    profile: resolved.display_name().to_string(),
-                    base: resolved.base.clone(),
-                    kind: resolved.source.describe(),
-                }
-                .to_string(),
-            )
+        Source::WebIdentity { token_file, .. } => {
+            crate::sources::read_token(&resolved.base, &token_file.value)
+                .err()
+                .map(|e| e.to_string())
         }
+        Source::InstanceMetadata(_) | Source::Container(_) | Source::Sso(_) => Some(
+            crate::Error::SourceNotYet {
+                profile: resolved.display_name().to_string(),
+                base: resolved.base.clone(),
+                kind: resolved.source.describe(),
+            }
+            .to_string(),
+        ),
         Source::Unsupported { .. } | Source::Nothing => resolved.keys().err().map(|e| e.to_string()),
     }
 }

@@ -81,25 +81,32 @@ fn refresh_due(creds: &CredentialArgs, shell: ShellKind, window: Duration, env: 
     match result {
         Ok(ops) => Ok(shell::render(shell, &ops)),
         Err(e) => {
-            let text = e.to_string();
-            // The error's own remedy (after "; ") is replaced by the one that fits here: to
-            // switch again, which may ask for an MFA code.
-            let reason = text.split("; ").next().unwrap_or(&text);
             let left = env
                 .get(env::EXPIRES)
                 .and_then(|v| v.parse::<u64>().ok())
                 .map(|exp| exp.saturating_sub(crate::creds::epoch_now()));
-            let when = match left {
-                Some(0) | None => "has expired".to_string(),
-                Some(secs) => format!("expires in {}", short_duration(secs)),
-            };
-            Err(Error::NotRefreshed(format!(
-                "{profile} {when} and was not refreshed ({reason}); to switch again, type: runas use {}{}",
-                if session { "-s " } else { "" },
-                shell::quote_if_needed(shell, &profile)
+            Err(Error::NotRefreshed(not_refreshed(
+                &profile, left, &e, session, shell,
             )))
         }
     }
+}
+
+/// The one line the prompt shows when a refresh failed: what, why (the error without its own
+/// remedy, after "; "), and the remedy that fits here: to switch again, which may ask for an
+/// MFA code.
+fn not_refreshed(profile: &str, left: Option<u64>, e: &Error, session: bool, shell: ShellKind) -> String {
+    let text = e.to_string();
+    let reason = text.split("; ").next().unwrap_or(&text);
+    let when = match left {
+        Some(0) | None => "has expired".to_string(),
+        Some(secs) => format!("expires in {}", short_duration(secs)),
+    };
+    format!(
+        "{profile} {when} and was not refreshed ({reason}); to switch again, type: runas use {}{}",
+        if session { "-s " } else { "" },
+        shell::quote_if_needed(shell, profile)
+    )
 }
 
 /// `59s`, `42m`, `1h05m`, rounded down: how the prompt writes the time left.
@@ -114,6 +121,29 @@ fn short_duration(secs: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_refresh_is_one_line_with_the_reason_and_the_command_for_this_shell() {
+        let e = Error::MfaNoTerminal {
+            serial: "arn:aws:iam::1:mfa/a".into(),
+        };
+        assert_eq!(
+            not_refreshed("prod", Some(245), &e, false, ShellKind::Bash),
+            "prod expires in 4m and was not refreshed (an MFA code is needed for \
+             arn:aws:iam::1:mfa/a and there is no terminal to ask on); to switch again, type: \
+             runas use prod"
+        );
+        let held = Error::LockHeld {
+            waited: Duration::from_secs(2),
+        };
+        let line = not_refreshed("it's", None, &held, true, ShellKind::Fish);
+        assert!(
+            line.starts_with("it's has expired and was not refreshed (another runas has held"),
+            "{line}"
+        );
+        assert!(line.ends_with(r"type: runas use -s 'it\'s'"), "{line}");
+        assert!(!line.contains('\n'));
+    }
 
     #[test]
     fn the_prompt_writes_time_left_rounded_down() {

@@ -81,6 +81,10 @@ impl Sts for FakeSts {
         self.issue(call, request.duration.as_secs())
     }
 
+    fn assume_role_with_web_identity(&self, request: &crate::sts::WebIdentity<'_>) -> Result<Credentials> {
+        unreachable!("no web identity here: {}", request.role_arn)
+    }
+
     fn get_caller_identity(&self, _: &Credentials) -> Result<Identity> {
         unreachable!("the provider never asks who it is")
     }
@@ -430,6 +434,10 @@ impl Sts for AlwaysExpired {
             hint: None,
         })
     }
+    fn assume_role_with_web_identity(&self, request: &crate::sts::WebIdentity<'_>) -> Result<Credentials> {
+        unreachable!("no web identity here: {}", request.role_arn)
+    }
+
     fn get_caller_identity(&self, _: &Credentials) -> Result<Identity> {
         unreachable!()
     }

@@ -3,6 +3,45 @@
 
 pub mod process;
 
+use crate::{Error, Result};
+
+/// The largest web identity token read: a JWT is a few KiB.
+const MAX_TOKEN_BYTES: u64 = 64 << 10;
+
+/// The web identity token in `path`, for `profile`: a regular file, read without blocking, at
+/// most 64 KiB, surrounding white space trimmed.
+pub fn read_token(profile: &str, path: &str) -> Result<String> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let problem = |what: String| Error::WebIdentityToken {
+        profile: profile.to_string(),
+        path: path.to_string(),
+        problem: what,
+    };
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| problem(e.to_string()))?;
+    let meta = file.metadata().map_err(|e| problem(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(problem("it is not a regular file".into()));
+    }
+    let mut token = String::new();
+    (&file)
+        .take(MAX_TOKEN_BYTES + 1)
+        .read_to_string(&mut token)
+        .map_err(|e| problem(e.to_string()))?;
+    if token.len() as u64 > MAX_TOKEN_BYTES {
+        return Err(problem("it is larger than 64 KiB".into()));
+    }
+    let token = token.trim();
+    if token.is_empty() {
+        return Err(problem("it is empty".into()));
+    }
+    Ok(token.to_string())
+}
+
 /// Seconds since the epoch of an RFC 3339 time with any offset (`2030-01-02T03:04:05Z`,
 /// `…+02:00`, fractions of a second ignored), or `None` when it is not one.
 pub fn parse_rfc3339(text: &str) -> Option<u64> {

@@ -27,15 +27,8 @@ pub fn run(profile: &str, command: &str, chain: Option<&str>, now: u64) -> Resul
     let Some((program, args)) = words.split_first() else {
         return Err(failure(profile, command, "it is empty"));
     };
+    check_loop(profile, command, chain)?;
     let chain = chain.unwrap_or("");
-    if chain.lines().any(|p| p == profile) {
-        return Err(failure(
-            profile,
-            command,
-            "it runs runas for this same profile, which would run it again; point it at another \
-             profile or a program of its own",
-        ));
-    }
     let mut child = Command::new(program)
         .args(args)
         .stdin(Stdio::inherit())
@@ -66,6 +59,21 @@ pub fn run(profile: &str, command: &str, chain: Option<&str>, now: u64) -> Resul
         return Err(failure(profile, command, "it printed more than 1 MiB"));
     }
     parse(&out, now).map_err(|problem| failure(profile, command, problem))
+}
+
+/// Fails when `profile`'s command is already running above this runas (`chain` is this
+/// process's `CHAIN_VAR`): it runs runas for the same profile, which would run it again for
+/// ever. Checked before anything else, the cache's lock included, which the runas above holds.
+pub fn check_loop(profile: &str, command: &str, chain: Option<&str>) -> Result<()> {
+    if chain.unwrap_or("").lines().any(|p| p == profile) {
+        return Err(failure(
+            profile,
+            command,
+            "it runs runas for this same profile, which would run it again; point it at another \
+             profile or a program of its own",
+        ));
+    }
+    Ok(())
 }
 
 fn failure(profile: &str, command: &str, problem: &str) -> Error {

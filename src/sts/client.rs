@@ -4,7 +4,7 @@
 use super::endpoint::{self, LegacyGlobalEndpoint};
 use super::errors::{Call, Failure, describe, hint, redact, secrets};
 use super::{ATTEMPT_TIMEOUT, CONNECT_TIMEOUT, MAX_ATTEMPTS, OPERATION_TIMEOUT};
-use super::{AssumeRole, Identity, Mfa, Sts, StsSettings};
+use super::{AssumeRole, Identity, Mfa, Sts, StsSettings, WebIdentity};
 use crate::creds::Credentials;
 use crate::{Error, Result};
 use aws_sdk_sts::config::http::HttpResponse;
@@ -149,10 +149,15 @@ impl AwsSts {
             None,
             "runas",
         );
+        self.sdk_config_with(Some(keys), region)
+    }
+
+    /// The shared configuration, signed with `keys`, or unsigned (AssumeRoleWithWebIdentity
+    /// needs no credentials).
+    fn sdk_config_with(&self, keys: Option<aws_sdk_sts::config::Credentials>, region: &str) -> SdkConfig {
         let mut config = SdkConfig::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(region.to_string()))
-            .credentials_provider(aws_types::sdk_config::SharedCredentialsProvider::new(keys))
             // Static keys: nothing to cache, and one client is made per source.
             .identity_cache(IdentityCache::no_cache())
             .http_client(self.http().clone())
@@ -161,12 +166,18 @@ impl AwsSts {
         if let Ok(name) = AppName::new("runas") {
             config = config.app_name(name);
         }
+        if let Some(keys) = keys {
+            config = config.credentials_provider(aws_types::sdk_config::SharedCredentialsProvider::new(keys));
+        }
         config.build()
     }
 
     fn client_with(&self, source: &Credentials, date: Option<DateHeader>) -> aws_sdk_sts::Client {
-        let shared = self.sdk_config(source, &self.settings.region);
-        let mut config = aws_sdk_sts::config::Builder::from(&shared);
+        self.client_from(&self.sdk_config(source, &self.settings.region), date)
+    }
+
+    fn client_from(&self, shared: &SdkConfig, date: Option<DateHeader>) -> aws_sdk_sts::Client {
+        let mut config = aws_sdk_sts::config::Builder::from(shared);
         if let Some(url) = &self.settings.endpoint_url {
             config = config.endpoint_url(url);
         }
@@ -258,6 +269,31 @@ impl Sts for AwsSts {
             .duration_seconds(seconds(request.duration))
             .set_serial_number(request.mfa.map(|m| m.serial.to_string()))
             .set_token_code(request.mfa.map(|m| m.code.to_string()));
+        let output = self.call(&call, send.send())?;
+        convert(output.credentials()).ok_or_else(|| self.no_credentials(call.operation))
+    }
+
+    fn assume_role_with_web_identity(&self, request: &WebIdentity<'_>) -> Result<Credentials> {
+        // Only for messages: the token is a secret, redacted like a session token.
+        let placeholder = Credentials {
+            access_key_id: "web-identity".into(),
+            secret_access_key: String::new(),
+            session_token: Some(request.token.to_string()),
+            expiration: None,
+        };
+        let call = Call {
+            operation: "AssumeRoleWithWebIdentity",
+            source: &placeholder,
+            role_arn: Some(request.role_arn),
+            mfa: None,
+        };
+        let client = self.client_from(&self.sdk_config_with(None, &self.settings.region), None);
+        let send = client
+            .assume_role_with_web_identity()
+            .role_arn(request.role_arn)
+            .role_session_name(request.session_name)
+            .web_identity_token(request.token)
+            .duration_seconds(seconds(request.duration));
         let output = self.call(&call, send.send())?;
         convert(output.credentials()).ok_or_else(|| self.no_credentials(call.operation))
     }

@@ -37,6 +37,16 @@ pub struct AssumeRole<'a> {
     pub mfa: Option<Mfa<'a>>,
 }
 
+/// What AssumeRoleWithWebIdentity is asked for: no credentials, a token instead.
+#[derive(Debug, Clone)]
+pub struct WebIdentity<'a> {
+    pub role_arn: &'a str,
+    pub session_name: &'a str,
+    /// The token as read from its file (a secret).
+    pub token: &'a str,
+    pub duration: Duration,
+}
+
 /// GetCallerIdentity's answer.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Identity {
@@ -62,6 +72,8 @@ pub trait Sts {
         mfa: Option<Mfa<'_>>,
     ) -> Result<Credentials>;
     fn assume_role(&self, source: &Credentials, request: &AssumeRole<'_>) -> Result<Credentials>;
+    /// Unsigned: the token is the proof.
+    fn assume_role_with_web_identity(&self, request: &WebIdentity<'_>) -> Result<Credentials>;
     fn get_caller_identity(&self, creds: &Credentials) -> Result<Identity>;
 }
 

@@ -1,0 +1,231 @@
+//! Where base credentials come from: a real `credential_process` script, a web identity token
+//! exchanged with the local STS (moto answers AssumeRoleWithWebIdentity), the environment's
+//! keys; each as a profile of its own and as the source of a role chain, with the AWS CLI
+//! confirming the assumed role; and the profile shapes that used to take `[default]`'s keys.
+
+use crate::common::moto::shared as moto;
+use crate::common::sandbox::{CREDENTIALS, MFA_CODE, Sandbox, assert_error, aws_cli, stderr, stdout};
+use std::os::unix::fs::PermissionsExt;
+use std::process::Output;
+
+/// The role ARN the AWS CLI says these credentials have (GetCallerIdentity at the local STS).
+fn arn_of(sandbox: &Sandbox, o: &Output) -> String {
+    assert!(o.status.success(), "{}", stderr(o));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(o)).expect("JSON");
+    let mut vars = vec![
+        ("AWS_DEFAULT_REGION".to_string(), "us-east-1".to_string()),
+        (
+            "AWS_ACCESS_KEY_ID".to_string(),
+            doc["AccessKeyId"].as_str().unwrap().to_string(),
+        ),
+        (
+            "AWS_SECRET_ACCESS_KEY".to_string(),
+            doc["SecretAccessKey"].as_str().unwrap().to_string(),
+        ),
+    ];
+    if let Some(token) = doc["SessionToken"].as_str() {
+        vars.push(("AWS_SESSION_TOKEN".into(), token.into()));
+    }
+    let cli = aws_cli(
+        sandbox,
+        &["sts", "get-caller-identity", "--query", "Arn", "--output", "text"],
+        &vars,
+    );
+    assert!(cli.status.success(), "aws: {}", stderr(&cli));
+    stdout(&cli).trim().to_string()
+}
+
+/// An executable script in the sandbox that prints `body` (or does what `body` says).
+fn script(sandbox: &Sandbox, name: &str, body: &str) -> String {
+    let path = sandbox.home().join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+const PROCESS_KEYS: &str = r#"printf '%s' '{"Version": 1, "AccessKeyId": "AKIAIOSFODNN7EXAMPLE", "SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}'"#;
+
+#[test]
+fn a_credential_process_is_a_source_of_its_own_and_of_a_role_chain() {
+    let moto = moto();
+    let sandbox = Sandbox::new(&moto.endpoint(), "", "");
+    let creds = script(&sandbox, "creds.sh", PROCESS_KEYS);
+    sandbox.write_config(&format!(
+        "[profile proc]\ncredential_process = {creds} --profile 'it''s'\n\
+         [profile viaproc]\nrole_arn = arn:aws:iam::123456789012:role/prod\nsource_profile = proc\n\
+         [profile chain]\nrole_arn = arn:aws:iam::210987654321:role/ops\nsource_profile = viaproc\n"
+    ));
+    let o = sandbox.run(&["env", "--format", "json", "proc"], &[]);
+    // The keys the script printed, used as they are (moto names every key's user "moto").
+    assert!(arn_of(&sandbox, &o).ends_with(":user/moto"), "{}", stdout(&o));
+    let o = sandbox.run(&["env", "--format", "json", "chain"], &[]);
+    let arn = arn_of(&sandbox, &o);
+    assert!(
+        arn.starts_with("arn:aws:sts::210987654321:assumed-role/ops/"),
+        "{arn}"
+    );
+    let list = stdout(&sandbox.run(&["list"], &[]));
+    assert!(list.contains("proc     process"), "{list}");
+}
+
+#[test]
+fn a_failing_credential_process_is_one_line_naming_its_program_never_its_output() {
+    let moto = moto();
+    let sandbox = Sandbox::new(&moto.endpoint(), "", "");
+    let cases = [
+        (
+            "exits",
+            "echo 'SECRET-ISH OUTPUT'; exit 3",
+            "exited with status 3",
+        ),
+        ("garbage", "echo 'SECRET-ISH OUTPUT'", "not JSON"),
+        (
+            "expired",
+            r#"printf '%s' '{"Version": 1, "AccessKeyId": "ASIAEXPIRED", "SecretAccessKey": "s", "SessionToken": "t", "Expiration": "2001-01-01T00:00:00+02:00"}'"#,
+            "have expired",
+        ),
+    ];
+    for (name, body, says) in cases {
+        let path = script(&sandbox, name, body);
+        sandbox.write_config(&format!("[profile p]\ncredential_process = {path}\n"));
+        let o = sandbox.run(&["env", "--format", "json", "p"], &[]);
+        assert_error(&o, says);
+        assert!(
+            stderr(&o).contains(&format!("credential_process {path:?} failed")),
+            "{}",
+            stderr(&o)
+        );
+        assert!(!stderr(&o).contains("SECRET-ISH"), "{name}: {}", stderr(&o));
+    }
+    // runas as its own credential_process, for the same profile: a loop, said at once.
+    let runas = env!("CARGO_BIN_EXE_runas");
+    sandbox.write_config(&format!(
+        "[profile loop]\ncredential_process = {runas} env --format json loop\n"
+    ));
+    let o = sandbox.run(&["env", "--format", "json", "loop"], &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("for this same profile"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_web_identity_token_is_exchanged_and_can_start_a_chain() {
+    let moto = moto();
+    let sandbox = Sandbox::new(&moto.endpoint(), "", "");
+    let token = sandbox.home().join("token");
+    // moto takes any JWT-shaped token.
+    std::fs::write(&token, "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjaSJ9.c2lnbmF0dXJl\n").unwrap();
+    sandbox.write_config(&format!(
+        "[profile wif]\nrole_arn = arn:aws:iam::123456789012:role/web\nweb_identity_token_file = {}\n\
+         [profile viawif]\nrole_arn = arn:aws:iam::210987654321:role/ops\nsource_profile = wif\n",
+        token.display()
+    ));
+    let arn = arn_of(&sandbox, &sandbox.run(&["env", "--format", "json", "wif"], &[]));
+    assert!(
+        arn.starts_with("arn:aws:sts::123456789012:assumed-role/web/"),
+        "{arn}"
+    );
+    let arn = arn_of(
+        &sandbox,
+        &sandbox.run(&["env", "--format", "json", "viawif"], &[]),
+    );
+    assert!(
+        arn.starts_with("arn:aws:sts::210987654321:assumed-role/ops/"),
+        "{arn}"
+    );
+    // The token file gone: one line naming it; nothing was cached for the chain's new role.
+    std::fs::remove_file(&token).unwrap();
+    let o = sandbox.run(&["env", "--format", "json", "wif", "-a", "30m"], &[]);
+    assert_error(
+        &o,
+        &format!("cannot read the web identity token {}", token.display()),
+    );
+}
+
+/// EKS and GitHub Actions: the token and the role in the environment, a role ARN to assume
+/// from there, and no files at all.
+#[test]
+fn the_environments_web_identity_is_the_source_of_a_role_arn() {
+    let moto = moto();
+    let sandbox = Sandbox::new(&moto.endpoint(), "", "");
+    let token = sandbox.home().join("token");
+    std::fs::write(&token, "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjaSJ9.c2lnbmF0dXJl").unwrap();
+    let o = sandbox.run(
+        &["env", "--format", "json", "arn:aws:iam::210987654321:role/deploy"],
+        &[
+            ("AWS_WEB_IDENTITY_TOKEN_FILE", token.to_str().unwrap()),
+            ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/github"),
+        ],
+    );
+    let arn = arn_of(&sandbox, &o);
+    assert!(
+        arn.starts_with("arn:aws:sts::210987654321:assumed-role/deploy/"),
+        "{arn}"
+    );
+}
+
+/// CI: keys in the environment, a role ARN, no credentials file; and a profile whose
+/// `credential_source` is the environment.
+#[test]
+fn the_environments_keys_are_a_source_and_default_is_never_taken_instead() {
+    let moto = moto();
+    let sandbox = Sandbox::new(&moto.endpoint(), "", "");
+    let keys = [
+        ("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"),
+        (
+            "AWS_SECRET_ACCESS_KEY",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        ),
+    ];
+    let o = sandbox.run(
+        &["env", "--format", "json", "arn:aws:iam::123456789012:role/deploy"],
+        &keys,
+    );
+    assert!(arn_of(&sandbox, &o).starts_with("arn:aws:sts::123456789012:assumed-role/deploy/"));
+    // [default] has keys of its own here: envsrc must not take them.
+    sandbox.write_credentials(CREDENTIALS);
+    sandbox.write_config(
+        "[default]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n\
+         [profile envsrc]\nrole_arn = arn:aws:iam::123456789012:role/envrole\ncredential_source = Environment\n",
+    );
+    // [default]'s mfa_serial applies, as for any long-term keys: a code, once.
+    let o = sandbox.run(&["env", "--format", "json", "envsrc", "-o", MFA_CODE], &keys);
+    assert!(arn_of(&sandbox, &o).starts_with("arn:aws:sts::123456789012:assumed-role/envrole/"));
+    let o = sandbox.run(&["env", "--format", "json", "envsrc", "-o", MFA_CODE], &[]);
+    assert_error(&o, "credential_source = Environment");
+    let config = stdout(&sandbox.run(&["config", "envsrc"], &keys));
+    assert!(
+        config.contains("(environment)") && !config.contains("(default)"),
+        "{config}"
+    );
+}
+
+/// The shapes that used to give `[default]`'s identity without a word: each is now one line
+/// naming what runas cannot use, and doctor reports each.
+#[test]
+fn no_profile_shape_gives_the_default_profiles_identity() {
+    let moto = moto();
+    let sandbox = Sandbox::new(&moto.endpoint(), "", CREDENTIALS);
+    sandbox.write_config(
+        "[default]\nregion = us-east-1\n\
+         [profile saml]\nrole_arn = arn:aws:iam::123456789012:role/a\nsaml_auth_url = https://idp.example/saml\n\
+         [profile oidc]\nrole_arn = arn:aws:iam::123456789012:role/a\nweb_identity_auth_url = https://idp.example/oidc\n\
+         [profile jump]\nrole_arn = arn:aws:iam::123456789012:role/a\njump_role_arn = arn:aws:iam::1:role/j\n\
+         [profile odd]\nrole_arn = arn:aws:iam::123456789012:role/a\ncredential_source = Somewhere\n\
+         [profile sso]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = r\n\
+         [profile viasso]\nrole_arn = arn:aws:iam::123456789012:role/a\nsource_profile = sso\n",
+    );
+    for name in ["saml", "oidc", "jump", "odd", "sso", "viasso"] {
+        let o = sandbox.run(&["env", "--format", "json", name, "-o", MFA_CODE], &[]);
+        assert_error(&o, "does not support yet");
+    }
+    let doctor = stdout(&sandbox.run(&["doctor"], &[]));
+    for setting in [
+        "saml_auth_url",
+        "web_identity_auth_url",
+        "jump_role_arn",
+        "credential_source = Somewhere",
+        "sso",
+    ] {
+        assert!(doctor.contains(setting), "{setting}: {doctor}");
+    }
+}
