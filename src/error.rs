@@ -96,6 +96,24 @@ pub enum Error {
     },
 
     #[error(
+        "profile {profile:?}: no credentials from the instance metadata service at {endpoint}: {problem}; on EC2, check the instance's IAM role and that IMDSv2 is reachable (AWS_EC2_METADATA_SERVICE_ENDPOINT, AWS_EC2_METADATA_DISABLED)"
+    )]
+    InstanceMetadata {
+        profile: String,
+        endpoint: String,
+        problem: String,
+    },
+
+    #[error(
+        "profile {profile:?}: no credentials from the container endpoint {url}: {problem}; check AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI and the authorization token"
+    )]
+    ContainerEndpoint {
+        profile: String,
+        url: String,
+        problem: String,
+    },
+
+    #[error(
         "profile {profile:?}: cannot read the web identity token {path}: {problem}; check web_identity_token_file (or AWS_WEB_IDENTITY_TOKEN_FILE)"
     )]
     WebIdentityToken {

@@ -108,9 +108,9 @@ impl Provider<'_> {
 
     fn attempt(&self, r: &Resolved, opts: Options) -> Result<Credentials> {
         // A source that cannot give credentials is said before the cache is touched.
-        if !matches!(
+        if matches!(
             r.source,
-            Source::Keys(_) | Source::Process(_) | Source::WebIdentity { .. }
+            Source::Nothing | Source::Unsupported { .. } | Source::Sso(_)
         ) {
             return self.source(r);
         }
@@ -165,13 +165,46 @@ impl Provider<'_> {
                     Ok(creds.clamped(request.duration, crate::creds::epoch_now()))
                 })
             }
-            Source::InstanceMetadata(_) | Source::Container(_) | Source::Sso(_) => {
-                Err(crate::Error::SourceNotYet {
-                    profile: r.display_name().to_string(),
-                    base: r.base.clone(),
-                    kind: r.source.describe(),
+            Source::InstanceMetadata { endpoint, .. } => {
+                let Some(endpoint) = endpoint else {
+                    return Err(crate::Error::InstanceMetadata {
+                        profile: r.base.clone(),
+                        endpoint: crate::sources::imds::DEFAULT_ENDPOINT.into(),
+                        problem: "AWS_EC2_METADATA_DISABLED is true".into(),
+                    });
+                };
+                self.cache
+                    .get_or_fetch(&endpoint_key(r, "imds", endpoint), false, || {
+                        crate::sources::imds::credentials(&r.base, endpoint)
+                    })
+            }
+            Source::Container {
+                url,
+                token_file,
+                token,
+                ..
+            } => {
+                let Some(url) = url else {
+                    return Err(crate::Error::ContainerEndpoint {
+                        profile: r.base.clone(),
+                        url: "(none)".into(),
+                        problem: "neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor _FULL_URI is set".into(),
+                    });
+                };
+                self.cache.get_or_fetch(&endpoint_key(r, "ecs", url), false, || {
+                    let token = match token_file {
+                        // Read on each fetch: the agent may rotate it.
+                        Some(path) => Some(crate::sources::read_token(&r.base, path)?),
+                        None => token.clone(),
+                    };
+                    crate::sources::ecs::credentials(&r.base, url, token.as_deref())
                 })
             }
+            Source::Sso(_) => Err(crate::Error::SourceNotYet {
+                profile: r.display_name().to_string(),
+                base: r.base.clone(),
+                kind: r.source.describe(),
+            }),
             _ => {
                 let keys = r.keys()?;
                 Ok(Credentials {
@@ -286,6 +319,11 @@ fn source_id(r: &Resolved) -> String {
         }
         _ => String::new(),
     }
+}
+
+/// The key of what a metadata endpoint handed out: which kind, where, for which profile.
+fn endpoint_key(r: &Resolved, kind: &str, endpoint: &str) -> CacheKey {
+    CacheKey::new(kind, &[&issuer(r), &r.base, endpoint])
 }
 
 /// The key of the role a web identity token was exchanged for.

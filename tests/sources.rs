@@ -229,3 +229,125 @@ fn no_profile_shape_gives_the_default_profiles_identity() {
         assert!(doctor.contains(setting), "{setting}: {doctor}");
     }
 }
+
+/// Credentials of prod's role, minted by moto through runas, for the metadata stubs to hand out.
+fn minted(moto_endpoint: &str) -> crate::common::metadata::Creds {
+    let minter = Sandbox::new(moto_endpoint, crate::common::sandbox::CONFIG, CREDENTIALS);
+    let o = minter.run(&["env", "--format", "json", "prod", "-o", MFA_CODE], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let text = |k: &str| doc[k].as_str().unwrap().to_string();
+    crate::common::metadata::Creds {
+        access_key_id: text("AccessKeyId"),
+        secret_access_key: text("SecretAccessKey"),
+        token: text("SessionToken"),
+        expiration: text("Expiration"),
+    }
+}
+
+/// The AWS CLI's own answer to "who am I" with only `vars` to find credentials by.
+fn cli_arn(sandbox: &Sandbox, vars: &[(&str, &str)]) -> String {
+    let mut all: Vec<(String, String)> = vec![("AWS_DEFAULT_REGION".into(), "us-east-1".into())];
+    all.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    let o = aws_cli(
+        sandbox,
+        &["sts", "get-caller-identity", "--query", "Arn", "--output", "text"],
+        &all,
+    );
+    assert!(o.status.success(), "aws: {}", stderr(&o));
+    stdout(&o).trim().to_string()
+}
+
+const ON_IMDS: &str = "[profile onimds]\nrole_arn = arn:aws:iam::210987654321:role/ops\ncredential_source = Ec2InstanceMetadata\n\
+    [profile imdschain]\nrole_arn = arn:aws:iam::123456789012:role/audit\nsource_profile = onimds\n";
+
+#[test]
+fn the_instance_role_from_imdsv2_starts_a_role_chain() {
+    let moto = moto();
+    let imds = crate::common::metadata::Server::imds(minted(&moto.endpoint()));
+    let sandbox = Sandbox::new(&moto.endpoint(), ON_IMDS, "");
+    let at_stub = [
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.url()),
+        ("AWS_EC2_METADATA_DISABLED", "false".into()),
+    ];
+    let at_stub: Vec<(&str, &str)> = at_stub.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    // The stub is one the AWS CLI takes credentials from too.
+    assert!(cli_arn(&sandbox, &at_stub).contains(":assumed-role/prod/"));
+    let o = sandbox.run(&["env", "--format", "json", "onimds"], &at_stub);
+    let arn = arn_of(&sandbox, &o);
+    assert!(
+        arn.starts_with("arn:aws:sts::210987654321:assumed-role/ops/"),
+        "{arn}"
+    );
+    let arn = arn_of(
+        &sandbox,
+        &sandbox.run(&["env", "--format", "json", "imdschain"], &at_stub),
+    );
+    assert!(
+        arn.starts_with("arn:aws:sts::123456789012:assumed-role/audit/"),
+        "{arn}"
+    );
+    // Disabled, or nothing listening: one line each.
+    let o = sandbox.run(&["env", "--format", "json", "onimds", "-a", "20m"], &[]);
+    assert_error(&o, "AWS_EC2_METADATA_DISABLED is true");
+    let dead = crate::common::dead_endpoint();
+    let o = sandbox.run(
+        &["env", "--format", "json", "onimds", "-a", "20m"],
+        &[
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &dead),
+            ("AWS_EC2_METADATA_DISABLED", "false"),
+        ],
+    );
+    assert_error(
+        &o,
+        &format!("no credentials from the instance metadata service at {dead}"),
+    );
+}
+
+#[test]
+fn the_task_role_from_the_container_endpoint_starts_a_role_chain() {
+    let moto = moto();
+    let ecs = crate::common::metadata::Server::ecs(minted(&moto.endpoint()), "Bearer-stub-token");
+    let sandbox = Sandbox::new(
+        &moto.endpoint(),
+        "[profile onecs]\nrole_arn = arn:aws:iam::210987654321:role/ops\ncredential_source = EcsContainer\n",
+        "",
+    );
+    let token_file = sandbox.home().join("ecs-token");
+    std::fs::write(&token_file, "Bearer-stub-token").unwrap();
+    let full_uri = format!("{}/creds", ecs.url());
+    let vars = [
+        ("AWS_CONTAINER_CREDENTIALS_FULL_URI", full_uri.as_str()),
+        (
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+            token_file.to_str().unwrap(),
+        ),
+    ];
+    assert!(cli_arn(&sandbox, &vars).contains(":assumed-role/prod/"));
+    let arn = arn_of(
+        &sandbox,
+        &sandbox.run(&["env", "--format", "json", "onecs"], &vars),
+    );
+    assert!(
+        arn.starts_with("arn:aws:sts::210987654321:assumed-role/ops/"),
+        "{arn}"
+    );
+    let cold = sandbox.home().join("cold-cache");
+    // A wrong token is refused by the endpoint; a host that is not this machine or an agent
+    // is never called.
+    let o = sandbox.run(
+        &["env", "--format", "json", "onecs", "-a", "20m"],
+        &[
+            ("AWS_CONTAINER_CREDENTIALS_FULL_URI", &full_uri),
+            ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "wrong"),
+            // A cache of its own: the first run's credentials are cached, rightly.
+            ("RUNAS_CACHE_DIR", cold.to_str().unwrap()),
+        ],
+    );
+    assert_error(&o, "it answered 403");
+    let o = sandbox.run(
+        &["env", "--format", "json", "onecs", "-a", "20m"],
+        &[("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://198.51.100.7/creds")],
+    );
+    assert_error(&o, "198.51.100.7 is not this machine or an ECS agent address");
+}

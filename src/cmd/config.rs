@@ -42,12 +42,14 @@ pub(crate) fn run(args: &ConfigArgs, env: &EnvMap) -> Result<String> {
             format!("web identity token {} for {}", token_file.value, role_arn.value),
             token_file.origin.to_string(),
         ),
-        Source::InstanceMetadata(origin) => row(
+        Source::InstanceMetadata { origin, .. } => row(
             "source",
             "EC2 instance metadata (IMDSv2)".into(),
             origin.to_string(),
         ),
-        Source::Container(origin) => row("source", "ECS container endpoint".into(), origin.to_string()),
+        Source::Container { origin, .. } => {
+            row("source", "ECS container endpoint".into(), origin.to_string())
+        }
         Source::Sso(origin) => row(
             "source",
             "IAM Identity Center (not supported yet)".into(),

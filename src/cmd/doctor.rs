@@ -182,7 +182,26 @@ fn source_problem(resolved: &config::Resolved) -> Option<String> {
                 .err()
                 .map(|e| e.to_string())
         }
-        Source::InstanceMetadata(_) | Source::Container(_) | Source::Sso(_) => Some(
+        Source::InstanceMetadata { endpoint: None, .. } => Some(format!(
+            "profile {:?}: credential_source = Ec2InstanceMetadata but AWS_EC2_METADATA_DISABLED is true",
+            resolved.base
+        )),
+        Source::InstanceMetadata { .. } => None,
+        Source::Container { url: None, .. } => Some(format!(
+            "profile {:?}: credential_source = EcsContainer but neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor _FULL_URI is set",
+            resolved.base
+        )),
+        Source::Container { url: Some(url), .. } => {
+            let allowed = crate::sources::http::host_port(url)
+                .is_some_and(|(host, _)| crate::sources::ecs::allowed_host(&host));
+            (!allowed).then(|| {
+                format!(
+                    "profile {:?}: the container endpoint {url} is not plain http to this machine or an ECS agent address; runas does not call it",
+                    resolved.base
+                )
+            })
+        }
+        Source::Sso(_) => Some(
             crate::Error::SourceNotYet {
                 profile: resolved.display_name().to_string(),
                 base: resolved.base.clone(),

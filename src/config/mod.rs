@@ -217,10 +217,21 @@ pub enum Source {
         token_file: Setting<String>,
         role_arn: Setting<String>,
     },
-    /// `credential_source = Ec2InstanceMetadata`: the instance's role, from IMDSv2.
-    InstanceMetadata(Origin),
+    /// `credential_source = Ec2InstanceMetadata`: the instance's role, from IMDSv2 at
+    /// `endpoint` (`None` when `AWS_EC2_METADATA_DISABLED=true`).
+    InstanceMetadata {
+        origin: Origin,
+        endpoint: Option<String>,
+    },
     /// `credential_source = EcsContainer`: the task's role, from the container endpoint.
-    Container(Origin),
+    Container {
+        origin: Origin,
+        /// `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` on the agent, else `_FULL_URI`.
+        url: Option<String>,
+        /// `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` (read on each fetch), else the token itself.
+        token_file: Option<String>,
+        token: Option<String>,
+    },
     /// IAM Identity Center: `sso_session` or `sso_start_url`.
     Sso(Origin),
     /// A setting runas recognises but cannot use yet (aws-runas's SAML and OIDC logins, an
@@ -238,8 +249,8 @@ impl Source {
             Source::Keys(_) => "keys",
             Source::Process(_) => "process",
             Source::WebIdentity { .. } => "web identity",
-            Source::InstanceMetadata(_) => "metadata",
-            Source::Container(_) => "container",
+            Source::InstanceMetadata { .. } => "metadata",
+            Source::Container { .. } => "container",
             Source::Sso(_) => "sso",
             Source::Unsupported { .. } => "unsupported",
             Source::Nothing => "none",
@@ -697,8 +708,37 @@ fn source_of(files: &Files, chain: &Chain, env: &EnvMap, requested: &str) -> Res
                     });
                 }
             },
-            "Ec2InstanceMetadata" => Source::InstanceMetadata(origin),
-            "EcsContainer" => Source::Container(origin),
+            "Ec2InstanceMetadata" => {
+                let var = |name: &str| env.get(name).filter(|v| !v.is_empty());
+                let disabled =
+                    var("AWS_EC2_METADATA_DISABLED").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+                let endpoint = match var("AWS_EC2_METADATA_SERVICE_ENDPOINT") {
+                    Some(endpoint) => endpoint.clone(),
+                    None if var("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE")
+                        .is_some_and(|m| m.eq_ignore_ascii_case("IPv6")) =>
+                    {
+                        crate::sources::imds::DEFAULT_ENDPOINT_V6.to_string()
+                    }
+                    None => crate::sources::imds::DEFAULT_ENDPOINT.to_string(),
+                };
+                Source::InstanceMetadata {
+                    origin,
+                    endpoint: (!disabled).then_some(endpoint),
+                }
+            }
+            "EcsContainer" => {
+                let var = |name: &str| env.get(name).filter(|v| !v.is_empty()).cloned();
+                let url = match var("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {
+                    Some(relative) => Some(format!("{}{relative}", crate::sources::ecs::AGENT)),
+                    None => var("AWS_CONTAINER_CREDENTIALS_FULL_URI"),
+                };
+                Source::Container {
+                    origin,
+                    url,
+                    token_file: var("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"),
+                    token: var("AWS_CONTAINER_AUTHORIZATION_TOKEN"),
+                }
+            }
             _ => Source::Unsupported {
                 setting: format!("credential_source = {value}"),
                 origin,

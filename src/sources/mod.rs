@@ -1,8 +1,12 @@
 //! Where base credentials come from, besides keys in the files: each source turns a profile's
 //! setting into credentials (`process`: a `credential_process` command).
 
+pub mod ecs;
+pub mod http;
+pub mod imds;
 pub mod process;
 
+use crate::creds::Credentials;
 use crate::{Error, Result};
 
 /// The largest web identity token read: a JWT is a few KiB.
@@ -40,6 +44,39 @@ pub fn read_token(profile: &str, path: &str) -> Result<String> {
         return Err(problem("it is empty".into()));
     }
     Ok(token.to_string())
+}
+
+/// The credentials of the JSON both metadata endpoints answer (`AccessKeyId`,
+/// `SecretAccessKey`, `Token`, `Expiration`; IMDS adds `Code`, which must be `code`), or what is
+/// wrong with it, never its content.
+pub(crate) fn json_credentials(
+    body: &str,
+    code: Option<&str>,
+) -> std::result::Result<Credentials, &'static str> {
+    let doc: serde_json::Value = serde_json::from_str(body).map_err(|_| "its answer is not JSON")?;
+    let text = |key: &str| {
+        doc.get(key)
+            .and_then(serde_json::Value::as_str)
+            .filter(|s| !s.is_empty())
+    };
+    if let Some(code) = code
+        && text("Code") != Some(code)
+    {
+        return Err("its answer does not say Success");
+    }
+    let expiration = text("Expiration")
+        .and_then(parse_rfc3339)
+        .ok_or("its answer has no Expiration it can be read by")?;
+    Ok(Credentials {
+        access_key_id: text("AccessKeyId")
+            .ok_or("its answer has no AccessKeyId")?
+            .to_string(),
+        secret_access_key: text("SecretAccessKey")
+            .ok_or("its answer has no SecretAccessKey")?
+            .to_string(),
+        session_token: Some(text("Token").ok_or("its answer has no Token")?.to_string()),
+        expiration: Some(expiration),
+    })
 }
 
 /// Seconds since the epoch of an RFC 3339 time with any offset (`2030-01-02T03:04:05Z`,

@@ -5,6 +5,7 @@
 //!
 //! All the tests are one crate, so a helper nobody uses is a dead-code warning: delete it.
 
+pub mod metadata;
 pub mod moto;
 pub mod proxy;
 pub mod pty;
