@@ -31,6 +31,8 @@ fn sts_at(endpoint: &str) -> AwsSts {
         region: "eu-west-1".into(),
         endpoint_url: Some(endpoint.to_string()),
         legacy_global_endpoint: false,
+        use_fips: false,
+        use_dual_stack: false,
     })
 }
 

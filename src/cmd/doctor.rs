@@ -304,6 +304,8 @@ fn check_clock(
                 .or_else(|| original.get("AWS_ENDPOINT_URL"))
                 .cloned(),
             legacy_global_endpoint: false,
+            use_fips: false,
+            use_dual_stack: false,
         },
     };
     let checked = match &resolved {

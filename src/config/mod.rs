@@ -288,6 +288,10 @@ pub struct Resolved {
     pub iam_endpoint_url: Option<Setting<String>>,
     /// `AWS_STS_REGIONAL_ENDPOINTS` / `sts_regional_endpoints` = legacy.
     pub legacy_global_endpoint: bool,
+    /// `use_fips_endpoint` / `AWS_USE_FIPS_ENDPOINT`: STS's FIPS endpoint.
+    pub use_fips: bool,
+    /// `use_dualstack_endpoint` / `AWS_USE_DUALSTACK_ENDPOINT`: STS's IPv4 and IPv6 endpoint.
+    pub use_dual_stack: bool,
     pub session_duration: Setting<Duration>,
     pub role_duration: Setting<Duration>,
     pub session_name: Setting<String>,
@@ -412,6 +416,13 @@ pub fn resolve(files: &Files, env: &EnvMap, flags: &Overrides, requested: &str) 
             warnings.push(warning);
         }
     }
+    let flag = |var: &'static str, key: &str| {
+        pick(&None, "", env, var)
+            .or_else(|| inherited(key))
+            .is_some_and(|s| s.value.eq_ignore_ascii_case("true"))
+    };
+    let use_fips = flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint");
+    let use_dual_stack = flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint");
     let legacy_global_endpoint = pick(&None, "", env, "AWS_STS_REGIONAL_ENDPOINTS")
         .or_else(|| inherited("sts_regional_endpoints"))
         .is_some_and(|s| s.value.eq_ignore_ascii_case("legacy"));
@@ -456,6 +467,8 @@ pub fn resolve(files: &Files, env: &EnvMap, flags: &Overrides, requested: &str) 
         endpoint_url,
         iam_endpoint_url,
         legacy_global_endpoint,
+        use_fips,
+        use_dual_stack,
         session_duration,
         role_duration,
         session_name,

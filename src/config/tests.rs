@@ -1129,3 +1129,20 @@ fn a_role_arn_with_keys_in_the_environment_and_no_files_uses_those_keys() {
     let r = resolve(&f, &no_env(), &Overrides::default(), ROLE).unwrap();
     assert!(r.keys().unwrap_err().to_string().contains("no access keys"));
 }
+
+#[test]
+fn fips_and_dual_stack_come_from_the_profile_or_the_environment() {
+    let f = files(
+        "[default]\nuse_fips_endpoint = true\n[profile p]\nrole_arn = arn:aws:iam::123456789012:role/p\n\
+         use_dualstack_endpoint = TRUE\n",
+        "[default]\naws_access_key_id = AKIAAAAAAAAAAAAAAAAA\naws_secret_access_key = s\n",
+    );
+    let r = resolve(&f, &no_env(), &Overrides::default(), "p").unwrap();
+    assert!(r.use_fips && r.use_dual_stack);
+    let e = env(&[
+        ("AWS_USE_FIPS_ENDPOINT", "false"),
+        ("AWS_USE_DUALSTACK_ENDPOINT", "false"),
+    ]);
+    let r = resolve(&f, &e, &Overrides::default(), "p").unwrap();
+    assert!(!r.use_fips && !r.use_dual_stack, "the environment wins");
+}

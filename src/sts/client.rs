@@ -177,7 +177,9 @@ impl AwsSts {
     }
 
     fn client_from(&self, shared: &SdkConfig, date: Option<DateHeader>) -> aws_sdk_sts::Client {
-        let mut config = aws_sdk_sts::config::Builder::from(shared);
+        let mut config = aws_sdk_sts::config::Builder::from(shared)
+            .use_fips(self.settings.use_fips)
+            .use_dual_stack(self.settings.use_dual_stack);
         if let Some(url) = &self.settings.endpoint_url {
             config = config.endpoint_url(url);
         }

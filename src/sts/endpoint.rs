@@ -14,6 +14,8 @@ pub(super) fn shown(settings: &StsSettings) -> String {
     let params = Params::builder()
         .region(settings.region.clone())
         .use_global_endpoint(settings.legacy_global_endpoint)
+        .use_fips(settings.use_fips)
+        .use_dual_stack(settings.use_dual_stack)
         .build();
     let resolved = params.ok().and_then(|p| {
         let resolver = DefaultResolver::new();

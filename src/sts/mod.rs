@@ -98,6 +98,10 @@ pub struct StsSettings {
     pub endpoint_url: Option<String>,
     /// `AWS_STS_REGIONAL_ENDPOINTS=legacy`: use the global endpoint for us-east-1 and friends.
     pub legacy_global_endpoint: bool,
+    /// The FIPS endpoint (`use_fips_endpoint`), as the SDKs choose it.
+    pub use_fips: bool,
+    /// The dual-stack endpoint (`use_dualstack_endpoint`).
+    pub use_dual_stack: bool,
 }
 
 /// Where STS is called when no region resolves: the region of the global endpoint.
@@ -114,6 +118,8 @@ impl StsSettings {
                 .map_or_else(|| DEFAULT_REGION.to_string(), |s| s.value.clone()),
             endpoint_url: profile.endpoint_url.as_ref().map(|s| s.value.clone()),
             legacy_global_endpoint: profile.legacy_global_endpoint,
+            use_fips: profile.use_fips,
+            use_dual_stack: profile.use_dual_stack,
         }
     }
 }

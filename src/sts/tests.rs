@@ -37,6 +37,8 @@ fn sts(endpoint_url: Option<&str>) -> AwsSts {
         region: "eu-west-1".into(),
         endpoint_url: endpoint_url.map(str::to_string),
         legacy_global_endpoint: false,
+        use_fips: false,
+        use_dual_stack: false,
     })
 }
 
@@ -228,6 +230,24 @@ fn timeouts_say_how_long_was_waited() {
 }
 
 #[test]
+fn fips_and_dual_stack_choose_the_endpoint_as_the_sdks_do() {
+    let shown = |use_fips, use_dual_stack| {
+        AwsSts::new(StsSettings {
+            region: "us-east-1".into(),
+            endpoint_url: None,
+            legacy_global_endpoint: false,
+            use_fips,
+            use_dual_stack,
+        })
+        .endpoint_shown()
+    };
+    assert_eq!(shown(false, false), "sts.us-east-1.amazonaws.com");
+    assert_eq!(shown(true, false), "sts-fips.us-east-1.amazonaws.com");
+    assert_eq!(shown(false, true), "sts.us-east-1.api.aws");
+    assert_eq!(shown(true, true), "sts-fips.us-east-1.api.aws");
+}
+
+#[test]
 fn the_shown_endpoint_is_the_url_or_the_regional_host() {
     assert_eq!(
         sts(Some("http://localhost:5000")).endpoint_shown(),
@@ -239,6 +259,8 @@ fn the_shown_endpoint_is_the_url_or_the_regional_host() {
             region: region.into(),
             endpoint_url: None,
             legacy_global_endpoint: true,
+            use_fips: false,
+            use_dual_stack: false,
         })
         .endpoint_shown()
     };
