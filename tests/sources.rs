@@ -185,11 +185,14 @@ fn the_environments_keys_are_a_source_and_default_is_never_taken_instead() {
     sandbox.write_credentials(CREDENTIALS);
     sandbox.write_config(
         "[default]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n\
-         [profile envsrc]\nrole_arn = arn:aws:iam::123456789012:role/envrole\ncredential_source = Environment\n",
+         [profile envsrc]\nrole_arn = arn:aws:iam::123456789012:role/envrole\ncredential_source = Environment\n\
+         [profile envchain]\nrole_arn = arn:aws:iam::210987654321:role/ops\nsource_profile = envsrc\n",
     );
     // [default]'s mfa_serial applies, as for any long-term keys: a code, once.
     let o = sandbox.run(&["env", "--format", "json", "envsrc", "-o", MFA_CODE], &keys);
     assert!(arn_of(&sandbox, &o).starts_with("arn:aws:sts::123456789012:assumed-role/envrole/"));
+    let o = sandbox.run(&["env", "--format", "json", "envchain"], &keys);
+    assert!(arn_of(&sandbox, &o).starts_with("arn:aws:sts::210987654321:assumed-role/ops/"));
     let o = sandbox.run(&["env", "--format", "json", "envsrc", "-o", MFA_CODE], &[]);
     assert_error(&o, "credential_source = Environment");
     let config = stdout(&sandbox.run(&["config", "envsrc"], &keys));
@@ -287,6 +290,13 @@ fn the_instance_role_from_imdsv2_starts_a_role_chain() {
         arn.starts_with("arn:aws:sts::123456789012:assumed-role/audit/"),
         "{arn}"
     );
+    // Warm: with the endpoint gone, the cached credentials still serve (no network call).
+    drop(imds);
+    let again = arn_of(
+        &sandbox,
+        &sandbox.run(&["env", "--format", "json", "imdschain"], &at_stub),
+    );
+    assert_eq!(again, arn);
     // Disabled, or nothing listening: one line each.
     let o = sandbox.run(&["env", "--format", "json", "onimds", "-a", "20m"], &[]);
     assert_error(&o, "AWS_EC2_METADATA_DISABLED is true");
@@ -310,7 +320,8 @@ fn the_task_role_from_the_container_endpoint_starts_a_role_chain() {
     let ecs = crate::common::metadata::Server::ecs(minted(&moto.endpoint()), "Bearer-stub-token");
     let sandbox = Sandbox::new(
         &moto.endpoint(),
-        "[profile onecs]\nrole_arn = arn:aws:iam::210987654321:role/ops\ncredential_source = EcsContainer\n",
+        "[profile onecs]\nrole_arn = arn:aws:iam::210987654321:role/ops\ncredential_source = EcsContainer\n\
+         [profile ecschain]\nrole_arn = arn:aws:iam::123456789012:role/audit\nsource_profile = onecs\n",
         "",
     );
     let token_file = sandbox.home().join("ecs-token");
@@ -330,6 +341,14 @@ fn the_task_role_from_the_container_endpoint_starts_a_role_chain() {
     );
     assert!(
         arn.starts_with("arn:aws:sts::210987654321:assumed-role/ops/"),
+        "{arn}"
+    );
+    let arn = arn_of(
+        &sandbox,
+        &sandbox.run(&["env", "--format", "json", "ecschain"], &vars),
+    );
+    assert!(
+        arn.starts_with("arn:aws:sts::123456789012:assumed-role/audit/"),
         "{arn}"
     );
     let cold = sandbox.home().join("cold-cache");
