@@ -176,6 +176,9 @@ fn the_environments_keys_are_a_source_and_default_is_never_taken_instead() {
             "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
         ),
     ];
+    // No profile at all: the environment's keys, as the SDKs' default chain takes them.
+    let o = sandbox.run(&["env", "--format", "json"], &keys);
+    assert!(arn_of(&sandbox, &o).ends_with(":user/moto"), "{}", stderr(&o));
     let o = sandbox.run(
         &["env", "--format", "json", "arn:aws:iam::123456789012:role/deploy"],
         &keys,

@@ -34,8 +34,8 @@ impl CredentialArgs {
 /// AWSRUNAS_PROFILE names p. Its settings resolve against the shell as it was before runas
 /// switched it, so the region runas set for one profile does not stick to the next.
 pub(crate) fn resolve(profile: Option<&str>, overrides: &Overrides, env: &EnvMap) -> Result<Resolved> {
-    let requested = config::requested_profile(profile, env)?;
     let original = env::original(env);
+    let requested = config::requested_profile_or_keys(profile, env, &original)?;
     let files = Files::load(&Paths::from_env(&original))?;
     let resolved = config::resolve(&files, &original, overrides, &requested)?;
     for warning in &resolved.warnings {

@@ -340,8 +340,18 @@ impl Resolved {
 }
 
 /// Which profile was asked for, in the README's order: the argument, else `AWS_PROFILE`, else
-/// `AWS_DEFAULT_PROFILE`, else `AWSRUNAS_PROFILE` (the profile this shell switched to last).
-/// `env` is the environment as it is now: a switch removes `AWS_PROFILE`.
+/// `AWS_DEFAULT_PROFILE`, else `AWSRUNAS_PROFILE` (the profile this shell switched to last),
+/// else, when the environment holds keys, `default` (whose source they then are, as in the
+/// SDKs' default chain). `env` is the environment as it is now: a switch removes `AWS_PROFILE`
+/// (and a switched shell's keys are runas's: `original` is the shell as it was before).
+pub fn requested_profile_or_keys(arg: Option<&str>, env: &EnvMap, original: &EnvMap) -> Result<String> {
+    match requested_profile(arg, env) {
+        Err(Error::NoProfile) if env_keys(original).is_some() => Ok("default".into()),
+        other => other,
+    }
+}
+
+/// Which profile was asked for: `requested_profile_or_keys` without the keys.
 pub fn requested_profile(arg: Option<&str>, env: &EnvMap) -> Result<String> {
     let named = |name: &str| env.get(name).filter(|v| !v.is_empty()).cloned();
     arg.map(str::to_string)
@@ -481,6 +491,14 @@ pub fn resolve(files: &Files, env: &EnvMap, flags: &Overrides, requested: &str) 
 fn chain_for(files: &Files, requested: &str) -> Result<Chain> {
     if files.exists(requested) {
         return walk_chain(files, requested);
+    }
+    if requested == "default" {
+        // No [default] in the files: the environment may still hold keys (see `source_of`).
+        return Ok(Chain {
+            profiles: vec!["default".into()],
+            base: "default".into(),
+            arn: None,
+        });
     }
     if !requested.starts_with("arn:") {
         return Err(unknown_profile(files, requested));
@@ -694,8 +712,9 @@ fn walk_chain(files: &Files, requested: &str) -> Result<Chain> {
 
 /// Where the chain's base gets its credentials. A profile's own setting decides, never another
 /// profile: a role with `credential_source` or a web identity, or a profile with keys, a
-/// `credential_process` or an SSO session. A role ARN given in place of a name, with no keys
-/// in `[default]`, takes the keys of the environment, as the SDKs' default chain does.
+/// `credential_process` or an SSO session. `[default]` with nothing of its own (or none at all),
+/// and so a role ARN given in place of a name, takes the keys of the environment, as the SDKs'
+/// default chain does.
 fn source_of(files: &Files, chain: &Chain, env: &EnvMap, requested: &str) -> Result<Source> {
     let base = chain.base.as_str();
     // aws-runas's own logins, anywhere in the chain: not supported yet, and nothing else is
@@ -781,7 +800,7 @@ fn source_of(files: &Files, chain: &Chain, env: &EnvMap, requested: &str) -> Res
             return Ok(Source::Sso(origin));
         }
     }
-    if chain.arn.is_some() || !files.exists(base) {
+    if chain.arn.is_some() || base == "default" {
         if let Some(keys) = env_keys(env) {
             return Ok(Source::Keys(keys));
         }

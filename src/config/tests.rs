@@ -1146,3 +1146,24 @@ fn fips_and_dual_stack_come_from_the_profile_or_the_environment() {
     let r = resolve(&f, &e, &Overrides::default(), "p").unwrap();
     assert!(!r.use_fips && !r.use_dual_stack, "the environment wins");
 }
+
+/// A profile-less run with keys in the environment and no files: those keys, as `default`.
+#[test]
+fn a_run_without_a_profile_takes_the_environments_keys() {
+    let keys = env(&[
+        ("AWS_ACCESS_KEY_ID", "AKIAENVIRONMENT00000"),
+        ("AWS_SECRET_ACCESS_KEY", "s"),
+    ]);
+    assert_eq!(requested_profile_or_keys(None, &keys, &keys).unwrap(), "default");
+    assert!(matches!(
+        requested_profile_or_keys(None, &no_env(), &no_env()),
+        Err(Error::NoProfile)
+    ));
+    // In a switched shell the keys are runas's own: `original` has none.
+    assert!(matches!(
+        requested_profile_or_keys(None, &keys, &no_env()),
+        Err(Error::NoProfile)
+    ));
+    let r = resolve(&files("", ""), &keys, &Overrides::default(), "default").unwrap();
+    assert_eq!(r.keys().unwrap().access_key_id, "AKIAENVIRONMENT00000");
+}
