@@ -26,7 +26,7 @@ pub enum Command {
     Unset(UnsetArgs),
     /// Run a command with PROFILE's credentials in its environment
     Exec(ExecArgs),
-    /// List the profiles, one a line, with their kind (keys, role, chain)
+    /// List the profiles, one a line, with their kind (keys, role, chain, process, sso, …)
     #[command(visible_alias = "ls")]
     List(ListArgs),
     /// Show PROFILE's resolved settings and where each came from
