@@ -64,8 +64,8 @@ set edit:completion:arg-completer[runas] = {|@words|
         }
         &'runas;unset'= {
             cand --shell 'Shell to write for [default: the shell runas was started from; see README]'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'runas;exec'= {
             cand -M 'MFA device serial (ARN) [env: MFA_SERIAL; config: mfa_serial]'
@@ -249,8 +249,8 @@ set edit:completion:arg-completer[runas] = {|@words|
         &'runas;cache;help;help'= {
         }
         &'runas;init'= {
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'runas;completions'= {
             cand -h 'Print help'

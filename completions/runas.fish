@@ -46,7 +46,7 @@ complete -c runas -n "__fish_runas_using_subcommand env" -s X -l external-id -d 
 complete -c runas -n "__fish_runas_using_subcommand env" -s d -l duration -d 'Session token lifetime, Go syntax like 12h or 1h30m [env: SESSION_TOKEN_DURATION]' -r
 complete -c runas -n "__fish_runas_using_subcommand env" -s a -l role-duration -d 'Role credentials lifetime, Go syntax like 1h [env: CREDENTIALS_DURATION]' -r
 complete -c runas -n "__fish_runas_using_subcommand env" -s o -l otp -d 'MFA code, 6 digits [env: MFA_CODE; default: ask on the terminal]' -r
-complete -c runas -n "__fish_runas_using_subcommand env" -l shell -d 'Shell to write for [default: the shell runas was started from; see README]' -r -f -a "sh\t''
+complete -c runas -n "__fish_runas_using_subcommand env" -l shell -d 'Shell to write for [default: the shell runas was started from; see README]' -r -f -a "sh\t'POSIX sh; dash, ash, ksh and mksh read the same'
 bash\t''
 zsh\t''
 fish\t''
@@ -58,12 +58,12 @@ complete -c runas -n "__fish_runas_using_subcommand env" -s r -l refresh -d 'Ign
 complete -c runas -n "__fish_runas_using_subcommand env" -s e -l expiration -d 'Print when the credentials expire, on stderr'
 complete -c runas -n "__fish_runas_using_subcommand env" -l no-prompt -d 'Never ask for an MFA code; fail instead (what prompt hooks use)'
 complete -c runas -n "__fish_runas_using_subcommand env" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c runas -n "__fish_runas_using_subcommand unset" -l shell -d 'Shell to write for [default: the shell runas was started from; see README]' -r -f -a "sh\t''
+complete -c runas -n "__fish_runas_using_subcommand unset" -l shell -d 'Shell to write for [default: the shell runas was started from; see README]' -r -f -a "sh\t'POSIX sh; dash, ash, ksh and mksh read the same'
 bash\t''
 zsh\t''
 fish\t''
 pwsh\t''"
-complete -c runas -n "__fish_runas_using_subcommand unset" -s h -l help -d 'Print help'
+complete -c runas -n "__fish_runas_using_subcommand unset" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c runas -n "__fish_runas_using_subcommand exec" -s M -l mfa-serial -d 'MFA device serial (ARN) [env: MFA_SERIAL; config: mfa_serial]' -r
 complete -c runas -n "__fish_runas_using_subcommand exec" -s X -l external-id -d 'External ID for AssumeRole [env: EXTERNAL_ID; config: external_id]' -r
 complete -c runas -n "__fish_runas_using_subcommand exec" -s d -l duration -d 'Session token lifetime, Go syntax like 12h or 1h30m [env: SESSION_TOKEN_DURATION]' -r
@@ -147,7 +147,7 @@ complete -c runas -n "__fish_runas_using_subcommand cache; and not __fish_seen_s
 complete -c runas -n "__fish_runas_using_subcommand cache; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help'
 complete -c runas -n "__fish_runas_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Remove cached credentials: PROFILE\'s, or all of them'
 complete -c runas -n "__fish_runas_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c runas -n "__fish_runas_using_subcommand init" -s h -l help -d 'Print help'
+complete -c runas -n "__fish_runas_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c runas -n "__fish_runas_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c runas -n "__fish_runas_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c runas -n "__fish_runas_using_subcommand use" -s M -l mfa-serial -d 'MFA device serial (ARN) [env: MFA_SERIAL; config: mfa_serial]' -r

@@ -48,7 +48,7 @@ pub enum Command {
     /// Print tab completions for a shell
     Completions {
         #[arg(value_enum)]
-        shell: clap_complete::Shell,
+        shell: CompletionShell,
     },
     /// Check files, profiles, the shell hook, the clock and the cache, and say how to fix each problem
     Doctor,
@@ -90,6 +90,30 @@ pub struct OffArgs {
     /// Set by the hook's `runas` function: the shell that evaluates the output.
     #[arg(long, value_enum, hide = true)]
     pub hook: Option<ShellKind>,
+}
+
+/// The shells clap_complete writes completions for, with the names runas takes everywhere
+/// (`pwsh` as well as `powershell`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    #[value(alias = "pwsh")]
+    Powershell,
+    Elvish,
+}
+
+impl From<CompletionShell> for clap_complete::Shell {
+    fn from(shell: CompletionShell) -> Self {
+        match shell {
+            CompletionShell::Bash => clap_complete::Shell::Bash,
+            CompletionShell::Zsh => clap_complete::Shell::Zsh,
+            CompletionShell::Fish => clap_complete::Shell::Fish,
+            CompletionShell::Powershell => clap_complete::Shell::PowerShell,
+            CompletionShell::Elvish => clap_complete::Shell::Elvish,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -254,6 +278,34 @@ mod tests {
             panic!("not list")
         };
         assert!(matches!(args.what, Some(ListWhat::Mfa { json: true, .. })));
+    }
+
+    #[test]
+    fn every_shell_name_is_taken_wherever_a_shell_is() {
+        for (name, kind) in [
+            ("dash", ShellKind::Sh),
+            ("ksh", ShellKind::Sh),
+            ("mksh", ShellKind::Sh),
+            ("ash", ShellKind::Sh),
+        ] {
+            let cli = Cli::try_parse_from(["runas", "env", "--shell", name, "p"]).unwrap();
+            let Command::Env(args) = cli.command else {
+                panic!("not env")
+            };
+            assert_eq!(args.shell, Some(kind), "{name}");
+        }
+        for name in ["pwsh", "powershell"] {
+            let cli = Cli::try_parse_from(["runas", "completions", name]).unwrap();
+            assert!(
+                matches!(
+                    cli.command,
+                    Command::Completions {
+                        shell: CompletionShell::Powershell
+                    }
+                ),
+                "{name}"
+            );
+        }
     }
 
     #[test]

@@ -77,6 +77,15 @@ pub fn mask_key_id(id: &str) -> String {
     format!("{head}…{tail}")
 }
 
+/// `59s`, `42m`, `1h05m`, rounded down: how the prompt writes the time left.
+pub fn short_duration(secs: u64) -> String {
+    match secs {
+        0..60 => format!("{secs}s"),
+        60..3600 => format!("{}m", secs / 60),
+        _ => format!("{}h{:02}m", secs / 3600, secs % 3600 / 60),
+    }
+}
+
 /// Current time as whole seconds since the epoch.
 pub fn epoch_now() -> u64 {
     SystemTime::now()
@@ -88,6 +97,13 @@ pub fn epoch_now() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_left_is_written_as_the_prompt_writes_it_rounded_down() {
+        assert_eq!(short_duration(59), "59s");
+        assert_eq!(short_duration(60 * 42 + 59), "42m");
+        assert_eq!(short_duration(3600 + 5 * 60 + 59), "1h05m");
+    }
 
     #[test]
     fn an_expiration_past_what_was_asked_for_is_clamped_to_it() {

@@ -1067,18 +1067,23 @@ fn expiration_flag_prints_the_expiry_on_stderr_and_nothing_more_on_stdout() {
     assert_quiet_success(&plain);
     assert_eq!(stdout(&o), stdout(&plain), "-e adds nothing to stdout");
     let expiry = &parse_exports(&stdout(&o))["AWS_CREDENTIAL_EXPIRATION"];
-    assert_eq!(stderr(&o), format!("runas: credentials expire at {expiry}\n"));
+    // When, and how long from now, as aws-runas said it (an hour, rounded down).
+    let said = stderr(&o);
+    assert!(
+        said == format!("runas: credentials expire at {expiry} (in 59m)\n")
+            || said == format!("runas: credentials expire at {expiry} (in 1h00m)\n"),
+        "{said:?}"
+    );
     assert_lifetime(expiry, hours(1));
 
     let o = lab.run(&["env", "prod", "--expiration", "--no-prompt", "--format", "json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(
-        stderr(&o),
-        format!(
-            "runas: credentials expire at {}\n",
-            doc["Expiration"].as_str().unwrap()
-        )
+    let said = stderr(&o);
+    let expiry = doc["Expiration"].as_str().unwrap();
+    assert!(
+        said.starts_with(&format!("runas: credentials expire at {expiry} (in ")) && said.ends_with("m)\n"),
+        "{said:?}"
     );
     assert_eq!(sts.actions(), ["GetSessionToken", "AssumeRole"]);
 }

@@ -862,3 +862,27 @@ fn zsh_a_session_switch_is_shown_and_refreshed_as_a_session() {
 fn fish_a_session_switch_is_shown_and_refreshed_as_a_session() {
     a_session_switch_is_shown_and_refreshed_as_a_session(&FISH);
 }
+
+/// `runas env` typed at a terminal, without eval, prints only the exports: a line on stderr
+/// says how they are meant to be used. Captured by eval, nothing is added.
+#[test]
+fn env_at_a_terminal_says_how_to_use_its_output() {
+    let moto = Moto::start();
+    let sb = sandbox(&moto);
+    let s = Session::start(&BASH, &sb, &init(&BASH), &[]);
+    assert_eq!(s.run("runas env --shell bash prod -o 123456"), "0");
+    assert!(
+        s.term
+            .screen()
+            .contains("# to use these: eval \"$(runas env prod)\""),
+        "{}",
+        s.term.screen()
+    );
+    let hints = s.term.screen().matches("# to use these").count();
+    assert_eq!(s.run("x=$(runas env --shell bash prod)"), "0");
+    assert_eq!(
+        s.term.screen().matches("# to use these").count(),
+        hints,
+        "captured: no hint"
+    );
+}

@@ -30,9 +30,26 @@ pub(crate) fn run(args: &EnvArgs, env: &EnvMap) -> Result<String> {
         None => Ok(credential_process_json(&creds)),
         Some(shell) => {
             let ops = switch_ops(&resolved, &creds, args.creds.session, env)?;
+            // Typed at a terminal without eval, the output would only be shown: say how it is
+            // meant to be used (stderr, so an eval still gets nothing but the exports).
+            // SAFETY: isatty only looks at the descriptor.
+            if unsafe { libc::isatty(1) } == 1 {
+                eprintln!("{}", crate::one_line(&use_hint(shell, resolved.display_name())));
+            }
             Ok(shell::render(shell, &ops))
         }
     }
+}
+
+/// `# to use these: eval "$(runas env prod)"`, in the syntax of `shell`.
+fn use_hint(shell: shell::ShellKind, profile: &str) -> String {
+    let profile = shell::quote_if_needed(shell, profile);
+    let line = match shell {
+        shell::ShellKind::Fish => format!("runas env {profile} | source"),
+        shell::ShellKind::Pwsh => format!("runas env {profile} | Out-String | Invoke-Expression"),
+        _ => format!("eval \"$(runas env {profile})\""),
+    };
+    format!("# to use these: {line}")
 }
 
 pub(crate) fn switch_ops(
@@ -64,4 +81,23 @@ fn credential_process_json(creds: &Credentials) -> String {
         doc["Expiration"] = env::rfc3339(exp).into();
     }
     format!("{doc}\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::use_hint;
+    use crate::shell::ShellKind;
+
+    #[test]
+    fn the_hint_shows_the_line_for_the_shell_at_hand() {
+        assert_eq!(
+            use_hint(ShellKind::Bash, "prod"),
+            "# to use these: eval \"$(runas env prod)\""
+        );
+        assert_eq!(
+            use_hint(ShellKind::Fish, "it's"),
+            r"# to use these: runas env 'it\'s' | source"
+        );
+        assert!(use_hint(ShellKind::Pwsh, "prod").ends_with("| Out-String | Invoke-Expression"));
+    }
 }

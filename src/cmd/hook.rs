@@ -100,22 +100,13 @@ fn not_refreshed(profile: &str, left: Option<u64>, e: &Error, session: bool, she
     let reason = text.split("; ").next().unwrap_or(&text);
     let when = match left {
         Some(0) | None => "has expired".to_string(),
-        Some(secs) => format!("expires in {}", short_duration(secs)),
+        Some(secs) => format!("expires in {}", crate::creds::short_duration(secs)),
     };
     format!(
         "{profile} {when} and was not refreshed ({reason}); to switch again, type: runas use {}{}",
         if session { "-s " } else { "" },
         shell::quote_if_needed(shell, profile)
     )
-}
-
-/// `59s`, `42m`, `1h05m`, rounded down: how the prompt writes the time left.
-fn short_duration(secs: u64) -> String {
-    match secs {
-        0..60 => format!("{secs}s"),
-        60..3600 => format!("{}m", secs / 60),
-        _ => format!("{}h{:02}m", secs / 3600, secs % 3600 / 60),
-    }
 }
 
 #[cfg(test)]
@@ -143,12 +134,5 @@ mod tests {
         );
         assert!(line.ends_with(r"type: runas use -s 'it\'s'"), "{line}");
         assert!(!line.contains('\n'));
-    }
-
-    #[test]
-    fn the_prompt_writes_time_left_rounded_down() {
-        assert_eq!(short_duration(59), "59s");
-        assert_eq!(short_duration(60 * 42 + 59), "42m");
-        assert_eq!(short_duration(3600 + 5 * 60 + 59), "1h05m");
     }
 }

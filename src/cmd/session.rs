@@ -102,11 +102,23 @@ impl Session {
         let creds = provider.credentials(&self.resolved, options)?;
         if args.expiration {
             match creds.expiration {
-                Some(exp) => eprintln!("runas: credentials expire at {}", env::rfc3339(exp)),
+                Some(exp) => eprintln!("runas: {}", expires_line(exp, crate::creds::epoch_now())),
                 None => eprintln!("runas: these credentials do not expire"),
             }
         }
         Ok(creds)
+    }
+}
+
+/// What `-e` says: when, and how long from now (as aws-runas said it).
+fn expires_line(expiration: u64, now: u64) -> String {
+    let when = env::rfc3339(expiration);
+    match expiration.checked_sub(now).filter(|&left| left > 0) {
+        Some(left) => format!(
+            "credentials expire at {when} (in {})",
+            crate::creds::short_duration(left)
+        ),
+        None => format!("credentials expired at {when}"),
     }
 }
 
@@ -119,4 +131,19 @@ pub(crate) fn credentials(
     let session = Session::open(args, env, min_ttl)?;
     let creds = session.credentials(args)?;
     Ok((session.resolved, creds))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn expiry_is_said_with_the_time_left() {
+        assert_eq!(
+            super::expires_line(1_700_003_599, 1_700_000_000),
+            "credentials expire at 2023-11-14T23:13:19Z (in 59m)"
+        );
+        assert_eq!(
+            super::expires_line(1_700_000_000, 1_700_000_000),
+            "credentials expired at 2023-11-14T22:13:20Z"
+        );
+    }
 }

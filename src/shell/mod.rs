@@ -13,6 +13,8 @@ pub mod sh;
 /// The shells runas can write for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ShellKind {
+    /// POSIX sh; dash, ash, ksh and mksh read the same.
+    #[value(alias = "dash", alias = "ash", alias = "ksh", alias = "mksh", alias = "posix")]
     Sh,
     Bash,
     Zsh,
