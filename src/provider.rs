@@ -23,8 +23,14 @@ pub trait MfaSource {
     fn code(&self, serial: &str) -> Result<String>;
 }
 
-/// Refuse anything but 6 digits before it reaches STS.
+/// The code as typed, without the spaces people put in it (`123 456`, ` 123456 `).
+pub fn normalize_mfa_code(code: &str) -> String {
+    code.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Refuse anything but 6 digits (spaces aside) before it reaches STS.
 pub fn check_mfa_code(code: &str, serial: &str) -> Result<()> {
+    let code = normalize_mfa_code(code);
     if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
     } else {
@@ -34,6 +40,9 @@ pub fn check_mfa_code(code: &str, serial: &str) -> Result<()> {
         })
     }
 }
+
+/// How many times a code that is not 6 digits is asked for again at the terminal.
+const MFA_ATTEMPTS: usize = 3;
 
 /// An MFA code given up front (`-o`, `MFA_CODE`), else asked on `/dev/tty` when allowed.
 pub struct TerminalMfa {
@@ -45,7 +54,7 @@ impl MfaSource for TerminalMfa {
     fn code(&self, serial: &str) -> Result<String> {
         if let Some(code) = &self.given {
             check_mfa_code(code, serial)?;
-            return Ok(code.clone());
+            return Ok(normalize_mfa_code(code));
         }
         if !self.may_prompt {
             return Err(Error::MfaNoTerminal {
@@ -53,24 +62,29 @@ impl MfaSource for TerminalMfa {
             });
         }
         // The prompt and the answer go through /dev/tty, so this works inside `eval "$(…)"`
-        // and with stdin piped; without a terminal it fails and we say so.
-        let answer =
-            crate::prompt::secret(&format!("MFA code for {}: ", crate::one_line(serial))).map_err(|_| {
-                Error::MfaNoTerminal {
+        // and with stdin piped; without a terminal it fails and we say so. A typo is asked
+        // again, a few times, rather than ending the run.
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let answer = crate::prompt::secret(&format!("MFA code for {}: ", crate::one_line(serial)))
+                .map_err(|_| Error::MfaNoTerminal {
                     serial: serial.to_string(),
+                })?;
+            let code = match answer {
+                crate::prompt::Answer::Line(code) => normalize_mfa_code(&code),
+                crate::prompt::Answer::Cancelled => {
+                    return Err(Error::MfaCancelled {
+                        serial: serial.to_string(),
+                    });
                 }
-            })?;
-        let code = match answer {
-            crate::prompt::Answer::Line(code) => code,
-            crate::prompt::Answer::Cancelled => {
-                return Err(Error::MfaCancelled {
-                    serial: serial.to_string(),
-                });
+            };
+            match check_mfa_code(&code, serial) {
+                Ok(()) => return Ok(code),
+                Err(e) if attempt >= MFA_ATTEMPTS => return Err(e),
+                Err(_) => eprintln!("runas: an MFA code is 6 digits; try again"),
             }
-        };
-        let code = code.trim().to_string();
-        check_mfa_code(&code, serial)?;
-        Ok(code)
+        }
     }
 }
 
@@ -430,3 +444,20 @@ pub fn is_expired_token(e: &Error) -> bool {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod code_tests {
+    use super::*;
+
+    #[test]
+    fn a_code_typed_with_spaces_is_taken() {
+        assert_eq!(normalize_mfa_code(" 123 456 "), "123456");
+        assert!(check_mfa_code("123 456", "s").is_ok());
+        assert!(check_mfa_code("12345", "s").is_err());
+        let given = TerminalMfa {
+            given: Some("123 456".into()),
+            may_prompt: false,
+        };
+        assert_eq!(given.code("s").unwrap(), "123456");
+    }
+}

@@ -60,6 +60,23 @@ fn list_prints_every_profile_with_its_kind() {
 }
 
 #[test]
+fn list_with_no_profiles_says_where_it_looked() {
+    let s = Sandbox::new("", "");
+    let o = s.runas(&["list"]);
+    assert!(o.status.success());
+    assert_eq!(stdout(&o), "");
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("no profiles in") && err.contains(".aws/config"),
+        "{err}"
+    );
+    // Completion and tools get nothing but their empty answer.
+    assert!(s.runas(&["list", "--names"]).stderr.is_empty());
+    assert_eq!(stdout(&s.runas(&["list", "--json"])), "[]\n");
+}
+
+#[test]
 fn list_json_is_for_tools() {
     let s = Sandbox::new(CONFIG, CREDS);
     let o = s.runas(&["list", "--json"]);

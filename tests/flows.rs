@@ -980,7 +980,8 @@ fn without_a_terminal_or_a_valid_code_nothing_reaches_sts() {
          pass -o CODE or set MFA_CODE",
     );
 
-    for bad in ["12345", "1234567", "12345a", " 123456"] {
+    // Spaces are not a mistake (" 123456", "123 456" are taken): only the digits count.
+    for bad in ["12345", "1234567", "12345a", "1 23 45"] {
         let o = lab.run(&["env", "prod", "-o", bad]);
         assert_error(&o, "MFA code must be 6 digits");
         let o = lab.run_with(&["env", "prod"], &[("MFA_CODE", bad)]);

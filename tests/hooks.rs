@@ -886,3 +886,27 @@ fn env_at_a_terminal_says_how_to_use_its_output() {
         "captured: no hint"
     );
 }
+
+/// At the MFA prompt, a code typed with spaces is taken, and one that is not 6 digits is asked
+/// for again instead of ending the run.
+#[test]
+fn the_mfa_prompt_takes_spaces_and_asks_again_after_a_typo() {
+    let moto = Moto::start();
+    let sb = sandbox(&moto);
+    let env: Vec<(String, String)> = sb
+        .shell_env()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.into_string().unwrap()))
+        .chain([("TERM".to_string(), "screen".to_string())])
+        .collect();
+    let term = Term::start("bash", &["--norc", "--noprofile", "-i"], &env, sb.home());
+    term.line("eval \"$(runas env --shell bash prod)\"");
+    term.wait_count("MFA code for", 1);
+    term.line("12345");
+    term.wait_for("the second prompt", |s| {
+        s.contains("try again") && s.matches("MFA code for").count() == 2
+    });
+    term.line("123 456");
+    let key = term.query("printf '%s\\n' \"${AWS_ACCESS_KEY_ID-<unset>}\"");
+    assert!(key.starts_with("ASIA"), "{key}\n{}", term.screen());
+}

@@ -14,7 +14,17 @@ pub(crate) fn run(args: &ListArgs, env: &EnvMap) -> Result<String> {
     if let Some(ListWhat::Mfa { creds, json }) = &args.what {
         return list_mfa(creds, *json || args.json, env);
     }
-    let profiles = config::list_profiles(&Files::load(&Paths::from_env(&env::original(env)))?);
+    let paths = Paths::from_env(&env::original(env));
+    let profiles = config::list_profiles(&Files::load(&paths)?);
+    // An empty list would look like a broken command: say where runas looked (not for
+    // `--names`, which completion reads, nor `--json`, where `[]` says it).
+    if profiles.is_empty() && !args.names && !args.json {
+        eprintln!(
+            "runas: no profiles in {} or {}; add one (see the README's quick start)",
+            crate::one_line(&paths.config.display().to_string()),
+            crate::one_line(&paths.credentials.display().to_string())
+        );
+    }
     if args.json {
         let mut out = serde_json::to_string_pretty(&profiles).expect("profile summaries serialise");
         out.push('\n');
