@@ -1225,3 +1225,19 @@ fn a_warm_call_opens_no_socket_and_starts_no_thread() {
     );
     assert_eq!(sts.actions(), ["AssumeRole"]);
 }
+
+/// whoami with long-term keys needs no MFA code (GetCallerIdentity takes the keys as they are),
+/// and with no profile named it asks about `default`, as the AWS CLI does.
+#[test]
+fn whoami_of_long_term_keys_asks_no_code_and_defaults_to_default() {
+    let sts = LocalSts::start();
+    let lab = Lab::new(&sts.endpoint());
+    let o = lab.run(&["whoami", "--no-prompt"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("arn "), "{}", stdout(&o));
+    assert_eq!(
+        sts.actions(),
+        ["GetCallerIdentity"],
+        "no GetSessionToken, so no MFA code"
+    );
+}

@@ -47,6 +47,7 @@ pub(crate) fn run(args: &ListArgs, env: &EnvMap) -> Result<String> {
 /// The MFA devices of the IAM user behind the profile's long-term keys: GetCallerIdentity
 /// names the user, ListMFADevices lists its devices.
 fn list_mfa(args: &CredentialArgs, json: bool, env: &EnvMap) -> Result<String> {
+    let args = &super::session::or_default(args, env);
     let session = Session::open(args, env, cache::refresh_window(env)?)?;
     let devices = mfa_devices(&session.resolved, &session.sts, &session.sts)?;
     if json {

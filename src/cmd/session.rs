@@ -44,6 +44,20 @@ pub(crate) fn resolve(profile: Option<&str>, overrides: &Overrides, env: &EnvMap
     Ok(resolved)
 }
 
+/// `args`, naming `default` when no profile is named anywhere (the argument, `AWS_PROFILE`,
+/// `AWS_DEFAULT_PROFILE`, `AWSRUNAS_PROFILE`): what `whoami` and `list mfa` ask about then, as
+/// the AWS CLI does.
+pub(crate) fn or_default(args: &CredentialArgs, env: &EnvMap) -> CredentialArgs {
+    let mut args = args.clone();
+    if matches!(
+        config::requested_profile(args.profile.as_deref(), env),
+        Err(crate::Error::NoProfile)
+    ) {
+        args.profile = Some("default".into());
+    }
+    args
+}
+
 /// Everything a command needs to get credentials: the resolved profile, the cache, STS.
 /// Building it does no network I/O and starts no runtime: the warm path stays cheap.
 pub(crate) struct Session {
