@@ -94,20 +94,10 @@ pub const MANAGED: [&str; 12] = [
     "AWS_DEFAULT_PROFILE",
 ];
 
-/// The variables a switch sets from the credentials and the profile: in a shell that has
-/// switched, these are runas's own, not the user's.
-const SET_BY_SWITCH: [&str; 10] = [
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_SECURITY_TOKEN",
-    "AWS_CREDENTIAL_EXPIRATION",
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-    PROFILE,
-    EXPIRES,
-    SESSION,
-];
+/// The variables a switch sets from the credentials and the profile (all of `MANAGED` but the
+/// two profile names it removes): in a shell that has switched, these are runas's own, not the
+/// user's.
+const SET_BY_SWITCH: &[&str] = MANAGED.split_at(MANAGED.len() - 2).0;
 
 /// Variables no program started by `exec` has any use for: the saved state of the previous
 /// identity, and a one-time MFA code.
@@ -232,7 +222,7 @@ pub fn original(env: &EnvMap) -> EnvMap {
         }
     } else if is_switched(env) {
         for name in SET_BY_SWITCH {
-            original.remove(name);
+            original.remove(*name);
         }
     }
     original.remove(SAVED);
@@ -367,6 +357,15 @@ mod tests {
             }
             env
         }
+    }
+
+    #[test]
+    fn a_switch_sets_every_managed_variable_but_the_two_it_removes() {
+        assert_eq!(
+            &MANAGED[MANAGED.len() - 2..],
+            ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"]
+        );
+        assert!(!SET_BY_SWITCH.contains(&"AWS_PROFILE") && SET_BY_SWITCH.contains(&SESSION));
     }
 
     #[test]
