@@ -4,11 +4,9 @@
 //! container endpoint (a token in `Authorization`). Each hands out `creds`, credentials the
 //! tests mint with moto, so the AWS CLI can confirm which role they are.
 
+use super::server;
 use std::io::{BufRead, BufReader, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread::JoinHandle;
+use std::net::TcpStream;
 
 /// What the stub answers with: AccessKeyId, SecretAccessKey, Token, Expiration (ending in Z).
 #[derive(Clone)]
@@ -23,11 +21,7 @@ pub struct Creds {
 pub const IMDS_TOKEN: &str = "AQAEAStubImdsSessionToken";
 pub const IMDS_ROLE: &str = "stub-instance-role";
 
-pub struct Server {
-    addr: SocketAddr,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
-}
+pub struct Server(server::Server);
 
 impl Server {
     /// IMDSv2 on a free loopback port.
@@ -78,46 +72,18 @@ impl Server {
     }
 
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.0.url()
     }
 
     fn start(
         answer: impl Fn(&str, &str, &[(String, String)]) -> (u16, Headers, String) + Send + 'static,
     ) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        let addr = listener.local_addr().expect("local addr");
-        let stop = Arc::new(AtomicBool::new(false));
-        let thread = {
-            let stop = stop.clone();
-            std::thread::spawn(move || {
-                for stream in listener.incoming() {
-                    if stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let Ok(stream) = stream else { continue };
-                    let Some((method, path, headers)) = read_head(&stream) else {
-                        continue;
-                    };
-                    let (status, extra, body) = answer(&method, &path, &headers);
-                    let _ = write_answer(stream, status, &extra, &body);
-                }
-            })
-        };
-        Server {
-            addr,
-            stop,
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.addr);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        Server(server::Server::start(move |stream, _| {
+            if let Some((method, path, headers)) = read_head(&stream) {
+                let (status, extra, body) = answer(&method, &path, &headers);
+                let _ = write_answer(stream, status, &extra, &body);
+            }
+        }))
     }
 }
 

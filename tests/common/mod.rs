@@ -12,6 +12,7 @@ pub mod pty;
 pub mod pwsh;
 pub mod sandbox;
 pub mod secrets;
+pub mod server;
 pub mod shells;
 pub mod stub;
 pub mod world;

@@ -4,12 +4,12 @@
 //! moto's own log.
 
 use super::moto::Moto;
+use super::server::Server;
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 /// How long the proxy waits for a request or an answer to arrive.
@@ -82,52 +82,40 @@ fn form_decode(text: &str) -> String {
 /// moto behind a recording proxy. Every request runas sends goes through the proxy, which keeps
 /// it and forwards it unchanged; moto's own log must count the same number of answered calls.
 pub struct LocalSts {
+    /// Declared first so the proxy stops before moto does.
+    proxy: Server,
     moto: Moto,
-    addr: SocketAddr,
     requests: Arc<Mutex<Vec<Request>>>,
     /// How many requests `calls` has already handed out.
     seen: AtomicUsize,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
 }
 
 impl LocalSts {
     pub fn start() -> LocalSts {
         let moto = Moto::start();
         let upstream = SocketAddr::from(([127, 0, 0, 1], moto.port()));
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        let addr = listener.local_addr().expect("local addr");
         let requests = Arc::new(Mutex::new(Vec::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let thread = {
-            let (requests, stop) = (requests.clone(), stop.clone());
-            std::thread::spawn(move || {
-                for client in listener.incoming() {
-                    if stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let Ok(client) = client else { continue };
-                    let requests = requests.clone();
-                    // One thread per connection: the parallel tests send 20 at once.
-                    std::thread::spawn(move || {
-                        let _ = relay(client, upstream, &requests);
-                    });
-                }
+        let proxy = {
+            let requests = requests.clone();
+            Server::start(move |client, _| {
+                let requests = requests.clone();
+                // One thread per connection: the parallel tests send 20 at once.
+                std::thread::spawn(move || {
+                    let _ = relay(client, upstream, &requests);
+                });
             })
         };
         LocalSts {
+            proxy,
             moto,
-            addr,
             requests,
             seen: AtomicUsize::new(0),
-            stop,
-            thread: Some(thread),
         }
     }
 
     /// The proxy's address: what runas is pointed at.
     pub fn endpoint(&self) -> String {
-        format!("http://{}", self.addr)
+        self.proxy.url()
     }
 
     /// The requests made since the last call of `calls`, after checking that moto answered
@@ -147,16 +135,6 @@ impl LocalSts {
     /// The actions of the requests made since the last check.
     pub fn actions(&self) -> Vec<String> {
         self.calls().iter().map(|r| r.action().to_string()).collect()
-    }
-}
-
-impl Drop for LocalSts {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.addr);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 

@@ -1,11 +1,11 @@
 //! Tiny local HTTP servers on std alone: `Stub` answers canned responses (real STS error XML,
 //! which moto cannot produce in a form the SDK reads), `Silent` accepts and never answers.
 
+use super::server::Server;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::net::TcpStream;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
 
 /// `lifetime` from now in the ISO 8601 form STS answers.
@@ -93,50 +93,32 @@ impl Answer {
 /// Answers requests with the given answers in order, one per request, then repeats the last.
 /// Each answer closes its connection, so a retry is a new connection and a new request.
 pub struct Stub {
-    addr: SocketAddr,
+    server: Server,
     requests: Arc<Mutex<Vec<String>>>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
 }
 
 impl Stub {
     pub fn start(answers: Vec<Answer>) -> Stub {
         assert!(!answers.is_empty(), "a stub needs at least one answer");
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        let addr = listener.local_addr().expect("local addr");
         let requests = Arc::new(Mutex::new(Vec::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let thread = {
-            let (requests, stop) = (requests.clone(), stop.clone());
-            std::thread::spawn(move || {
-                for stream in listener.incoming() {
-                    if stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let Ok(stream) = stream else { continue };
-                    let Some(request) = read_request(&stream) else {
-                        continue;
-                    };
-                    let n = {
-                        let mut requests = requests.lock().unwrap();
-                        requests.push(request);
-                        requests.len()
-                    };
-                    let answer = &answers[(n - 1).min(answers.len() - 1)];
-                    let _ = write_answer(stream, answer);
-                }
-            })
-        };
-        Stub {
-            addr,
-            requests,
-            stop,
-            thread: Some(thread),
-        }
+        let recorded = requests.clone();
+        let server = Server::start(move |stream, _| {
+            let Some(request) = read_request(&stream) else {
+                return;
+            };
+            let n = {
+                let mut requests = recorded.lock().unwrap();
+                requests.push(request);
+                requests.len()
+            };
+            let answer = &answers[(n - 1).min(answers.len() - 1)];
+            let _ = write_answer(stream, answer);
+        });
+        Stub { server, requests }
     }
 
     pub fn endpoint(&self) -> String {
-        format!("http://{}", self.addr)
+        self.server.url()
     }
 
     /// How many requests were answered.
@@ -147,17 +129,6 @@ impl Stub {
     /// The raw requests received (head and body), for checking what was sent.
     pub fn requests(&self) -> Vec<String> {
         self.requests.lock().unwrap().clone()
-    }
-}
-
-impl Drop for Stub {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wake the accept loop so it sees the flag.
-        let _ = TcpStream::connect(self.addr);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 
@@ -212,111 +183,53 @@ fn write_answer(mut stream: TcpStream, answer: &Answer) -> std::io::Result<()> {
 
 /// Accepts connections and never answers: a hanging endpoint.
 pub struct Silent {
-    addr: SocketAddr,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    server: Server,
 }
 
 impl Silent {
     pub fn start() -> Silent {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        let addr = listener.local_addr().expect("local addr");
-        let stop = Arc::new(AtomicBool::new(false));
-        let thread = {
-            let stop = stop.clone();
-            std::thread::spawn(move || {
-                // Held open (never read, never answered) until the stub is dropped.
-                let mut held = Vec::new();
-                for stream in listener.incoming() {
-                    if stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    if let Ok(stream) = stream {
-                        held.push(stream);
-                    }
-                }
-            })
-        };
+        // Held open (never read, never answered) until the stub is dropped.
+        let mut held = Vec::new();
         Silent {
-            addr,
-            stop,
-            thread: Some(thread),
+            server: Server::start(move |stream, _| held.push(stream)),
         }
     }
 
     pub fn endpoint(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-}
-
-impl Drop for Silent {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.addr);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        self.server.url()
     }
 }
 
 /// Answers every request with a 200 whose body claims `length` bytes and streams them until the
 /// client hangs up: an endpoint that would fill a client's memory.
 pub struct Flood {
-    addr: SocketAddr,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    server: Server,
 }
 
 impl Flood {
     pub fn start(length: u64) -> Flood {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        let addr = listener.local_addr().expect("local addr");
-        let stop = Arc::new(AtomicBool::new(false));
-        let thread = {
-            let stop = stop.clone();
-            std::thread::spawn(move || {
-                for stream in listener.incoming() {
-                    if stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let Ok(mut stream) = stream else { continue };
-                    if read_request(&stream).is_none() {
-                        continue;
-                    }
-                    let _ = write!(
-                        stream,
-                        "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {length}\r\n\r\n"
-                    );
-                    let chunk = vec![b'x'; 64 << 10];
-                    let mut sent = 0u64;
-                    // Until the client closes the connection (or, bounded, all was sent).
-                    while sent < length && !stop.load(Ordering::SeqCst) {
-                        if stream.write_all(&chunk).is_err() {
-                            break;
-                        }
-                        sent += chunk.len() as u64;
-                    }
+        let server = Server::start(move |mut stream, stop| {
+            if read_request(&stream).is_none() {
+                return;
+            }
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {length}\r\n\r\n"
+            );
+            let chunk = vec![b'x'; 64 << 10];
+            let mut sent = 0u64;
+            // Until the client closes the connection (or, bounded, all was sent).
+            while sent < length && !stop.load(Ordering::SeqCst) {
+                if stream.write_all(&chunk).is_err() {
+                    break;
                 }
-            })
-        };
-        Flood {
-            addr,
-            stop,
-            thread: Some(thread),
-        }
+                sent += chunk.len() as u64;
+            }
+        });
+        Flood { server }
     }
 
     pub fn endpoint(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-}
-
-impl Drop for Flood {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.addr);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        self.server.url()
     }
 }
