@@ -1,5 +1,5 @@
-//! The AWS CLI from PyPI (target/venv/bin/aws) against the same local STS (moto) as runas
-//! (issue 4): given the variables `runas env` exports, through `runas exec`, and with
+//! The AWS CLI from PyPI (target/venv/bin/aws) against the same local STS (moto) as runas:
+//! given the variables `runas env` exports, through `runas exec`, and with
 //! `credential_process = runas env --format json prod`, `aws sts get-caller-identity` proves
 //! that it holds prod's assumed-role credentials.
 

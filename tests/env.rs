@@ -1,10 +1,10 @@
-//! `runas env` and `runas unset` end to end (issue 4): the real binary against a local STS
+//! `runas env` and `runas unset` end to end: the real binary against a local STS
 //! (moto), its output evaluated by the real bash, zsh, dash and fish with strict flags, the way
 //! users run it (`eval "$(runas env prod)"`, `runas env prod | source`).
 //!
 //! Every shell runs one script that batches all its checks; its stderr must stay empty and its
 //! status 0. The values come back through `printf '%s'` into files and through `env -0`, so the
-//! test compares bytes. Rules and hostile values: ../shared/SHELLS.md.
+//! test compares bytes. The hostile values are in src/shell/mod.rs.
 
 use crate::common;
 
@@ -252,7 +252,7 @@ fn a_region_runas_set_for_one_profile_does_not_stick_to_the_next() {
     }
 }
 
-/// The hostile values of SHELLS.md that a section header can hold (no newline, nothing
+/// The hostile values that a section header can hold (no newline, nothing
 /// that trims away; a lone tab becomes `a\tb`), with `touch CANARY` as the code, and more
 /// that some shell reads specially.
 const HOSTILE_NAMES: &[&str] = &[
@@ -274,7 +274,7 @@ const HOSTILE_NAMES: &[&str] = &[
     "é",
     "日本",
     "🦀",
-    // More than SHELLS.md lists.
+    // More than the quoters' table lists.
     "--shell=fish",
     "-",
     "=ls",

@@ -1,4 +1,4 @@
-//! `runas exec` end to end (issue 4): the real binary against a local STS (moto). The command
+//! `runas exec` end to end: the real binary against a local STS (moto). The command
 //! gets exactly the environment that `eval "$(runas env …)"` gives in each real shell, runas
 //! replaces itself with the command (so the exit status and signals are the command's own), and
 //! on an error the command does not run, stdout stays empty and the status is 1.

@@ -1,4 +1,4 @@
-//! Issue 7, faults: the runas binary against an STS that refuses, hangs, fails, answers
+//! Faults: the runas binary against an STS that refuses, hangs, fails, answers
 //! garbage or refuses the credentials, and a cache that is truncated, unsafe, full, locked by a
 //! process that died, or asked for by 32 processes at once. Each failure is one line naming the
 //! endpoint, exit 1, nothing on stdout, and the cache as it was (except a stale entry dropped).

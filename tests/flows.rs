@@ -1,4 +1,4 @@
-//! Issue 3 end to end: the runas binary against a real local STS (moto server), with the STS
+//! The STS flows end to end: the runas binary against a real local STS (moto server), with the STS
 //! requests that reach the server counted and read at every step.
 //!
 //! moto logs every request as `POST /`, whatever the action, so each test puts a small recording
@@ -31,10 +31,10 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 const MFA_SERIAL: &str = "arn:aws:iam::123456789012:mfa/alice";
 const PROD_ARN: &str = "arn:aws:iam::123456789012:role/prod";
 const OPS_ARN: &str = "arn:aws:iam::210987654321:role/ops";
-/// moto's GetSessionToken answers these same keys every time (HARNESS.md).
+/// moto's GetSessionToken answers these same keys every time (moto 5.2, checked).
 const MOTO_SESSION_KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
 const MOTO_SESSION_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY";
-/// The brief's bound for a dead endpoint.
+/// How long a dead endpoint may hold runas up before it gives up with an error.
 const DEAD_ENDPOINT_BOUND: Duration = Duration::from_secs(15);
 /// How long a helper waits for something another process does (a prompt, a lock notice).
 const PATIENCE: Duration = Duration::from_secs(30);
@@ -946,7 +946,7 @@ fn access_denied_names_the_role_and_who_tried() {
     assert_eq!(entries.len(), 1, "the session stays cached, no role: {entries:?}");
 }
 
-/// Issue 3: "Error messages say what STS said (code and message)". The code is kept in
+/// Error messages say what STS said (code and message). The code is kept in
 /// `Error::Sts` but the one line on stderr shows only STS's message, and AWS's AccessDenied
 /// message ("User: … is not authorized to perform: sts:AssumeRole …") does not contain it.
 #[test]
@@ -1038,7 +1038,7 @@ fn session_entry(lab: &Lab) -> PathBuf {
     sessions.into_iter().next().unwrap()
 }
 
-/// Issue 3: "cached role credentials: 0" requests. `Provider::attempt` gets the session token
+/// Cached role credentials: 0 requests. `Provider::attempt` gets the session token
 /// (from the cache, else from STS with an MFA code) before it looks at the cached role, so a
 /// valid role whose session entry is gone (cleared with `runas cache clear` of the source
 /// profile, corrupt, or expired before the role: `session_token_duration = 15m`) asks for an

@@ -1,4 +1,4 @@
-//! Issue 7, bad input: the runas binary fed hostile config and credentials files, flags,
+//! Bad input: the runas binary fed hostile config and credentials files, flags,
 //! variables and profile names. Every case that must fail says what is wrong and what to do in
 //! one line on stderr, exits 1, leaves stdout empty, writes nothing to the cache folder and
 //! sends nothing to STS (a stub that counts requests stands in for it). The cases that must

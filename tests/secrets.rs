@@ -1,4 +1,4 @@
-//! Issue 7, secrets: no secret access key, session token or MFA code on stderr in any mode,
+//! Secrets: no secret access key, session token or MFA code on stderr in any mode,
 //! none on the command line of any process runas or its shell hook starts, and cache files
 //! 0600 in a 0700 folder whatever the umask.
 //!

@@ -29,7 +29,7 @@ static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
         .collect()
 });
 
-/// The hostile values of ../shared/SHELLS.md and a few more that each shell reads specially.
+/// The hostile values every quoter's table covers (src/shell/mod.rs) and a few more that each shell reads specially.
 const HOSTILE: &[&str] = &[
     "",
     "it's",

@@ -14,7 +14,7 @@ use runas::creds::{Credentials, epoch_now};
 use runas::sts::{AssumeRole, AwsSts, Mfa, OPERATION_TIMEOUT, Sts, StsSettings};
 use std::time::{Duration, Instant};
 
-/// Any run over this failed to bound a bad endpoint (the brief: under 15 s).
+/// A bad endpoint must fail within this; any run over it left a call unbounded.
 const BOUND: Duration = Duration::from_secs(15);
 
 fn long_term_keys() -> Credentials {

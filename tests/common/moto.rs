@@ -1,7 +1,7 @@
 //! A moto server on a free loopback port, one per test, killed when dropped.
 //!
-//! moto answers STS (and IAM) the way the SDK expects; see ../shared/HARNESS.md for what it does
-//! and does not check. Its log has one `"POST / HTTP/1.1" 200` line per successful AWS call,
+//! moto answers STS (and IAM) the way the SDK expects, but checks neither MFA codes nor
+//! duration limits, nor signatures unless its auth mode is on. Its log has one `"POST / HTTP/1.1" 200` line per successful AWS call,
 //! which is how tests count the STS requests runas made.
 
 use std::io::{Read, Write};
@@ -96,8 +96,8 @@ impl Moto {
     }
 
     /// Turns on moto's auth mode after `free_calls` more requests: unknown keys then get 403
-    /// InvalidClientTokenId and a wrong secret SignatureDoesNotMatch (in a body the SDK does not
-    /// parse: see HARNESS.md). `disable_auth` turns it off.
+    /// InvalidClientTokenId and a wrong secret SignatureDoesNotMatch (wrapped in `<Errors>`, where the
+    /// SDK does not look). `disable_auth` turns it off.
     pub fn enable_auth_after(&self, free_calls: u32) {
         self.reset_auth(&free_calls.to_string());
     }

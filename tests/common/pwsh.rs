@@ -1,5 +1,5 @@
-//! A PowerShell syntax check with the tree-sitter grammar (no pwsh can be installed here;
-//! see ../shared/HARNESS.md), as in src/shell/pwsh.rs: what the tests that run without pwsh
+//! A PowerShell syntax check with the tree-sitter grammar (no pwsh can be installed from the
+//! registries these machines reach), as in src/shell/pwsh.rs: what the tests that run without pwsh
 //! check of runas's PowerShell.
 
 use tree_sitter::{Node, Parser, Tree};

@@ -1,6 +1,6 @@
 //! The real shells the tests run, one entry each: how to start one for a script (no rc files,
 //! its strict flags) or in a terminal, what runas calls its syntax, and how it reads runas's
-//! output. Rules and hostile values: ../shared/SHELLS.md.
+//! output. The hostile values are in src/shell/mod.rs.
 
 use runas::shell::ShellKind;
 use std::path::PathBuf;
