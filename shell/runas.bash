@@ -6,7 +6,7 @@
 #
 # `runas init bash` prints a few assignments before this file: _runas_bin (the binary's
 # absolute path, quoted), _runas_window (the refresh window in seconds, from RUNAS_MIN_TTL at
-# that moment), and the names tab completion offers (_runas_commands, _runas_flags_SUB, …).
+# that moment); and after it the tab completion of shell/complete.bash.
 #
 # It defines:
 #   runas          `runas use PROFILE [flags]` and `runas off` change this shell; every other
@@ -147,75 +147,3 @@ if [[ ${PROMPT_COMMAND[*]-} != *_runas_hook* ]]; then
         ;;
     esac
 fi
-
-# Tab completion: subcommands, then profile names (from `runas list --names`, run at
-# completion time only), flags, and the values of --shell and --format.
-function _runas_complete {
-    local _runas_cur=${COMP_WORDS[COMP_CWORD]-} _runas_prev=${COMP_WORDS[COMP_CWORD - 1]-}
-    local _runas_sub=${COMP_WORDS[1]-} _runas_word _runas_ref _runas_i
-    COMPREPLY=()
-    if ((COMP_CWORD == 1)); then
-        _runas_offer "${_runas_commands[@]}"
-        return
-    fi
-    if [[ $_runas_sub == exec ]]; then
-        for ((_runas_i = 2; _runas_i < COMP_CWORD; _runas_i++)); do
-            if [[ ${COMP_WORDS[_runas_i]} == -- ]]; then
-                # The command to run: what bash completes by default.
-                compopt -o bashdefault -o default 2>/dev/null
-                return
-            fi
-        done
-    fi
-    for _runas_word in "${_runas_value_flags[@]}"; do
-        if [[ $_runas_prev == "$_runas_word" ]]; then
-            case $_runas_prev in
-            --shell) _runas_offer sh bash zsh fish pwsh ;;
-            -O | --format) _runas_offer shell json ;;
-            esac
-            return
-        fi
-    done
-    case $_runas_sub in
-    init)
-        _runas_offer bash zsh fish pwsh
-        return
-        ;;
-    completions)
-        _runas_offer bash zsh fish powershell elvish
-        return
-        ;;
-    cache)
-        if ((COMP_CWORD == 2)); then
-            _runas_offer clear
-            return
-        fi
-        ;;
-    *)
-        [[ " ${_runas_profile_commands[*]} " == *" $_runas_sub "* ]] || return
-        if [[ $_runas_cur == -* ]]; then
-            _runas_ref="_runas_flags_${_runas_sub}[@]"
-            _runas_offer "${!_runas_ref}"
-            return
-        fi
-        ;;
-    esac
-    while IFS= read -r _runas_word; do
-        if [[ $_runas_word == "$_runas_cur"* ]]; then
-            printf -v _runas_word '%q' "$_runas_word"
-            COMPREPLY+=("$_runas_word")
-        fi
-    done < <("$_runas_bin" list --names 2>/dev/null)
-}
-
-# Adds the words that start with the current one to COMPREPLY.
-function _runas_offer {
-    local _runas_word
-    for _runas_word in "$@"; do
-        if [[ $_runas_word == "${_runas_cur-}"* ]]; then
-            COMPREPLY+=("$_runas_word")
-        fi
-    done
-}
-
-complete -F _runas_complete runas

@@ -4,8 +4,8 @@
 #
 # `runas init fish` prints a few assignments before this file: _runas_bin (the binary's
 # absolute path, quoted), _runas_window (the refresh window in seconds, from RUNAS_MIN_TTL at
-# that moment), _runas_epoch_at_init (the time then, for the clock below), and the names tab
-# completion offers (_runas_commands, _runas_flags_SUB, …).
+# that moment) and _runas_epoch_at_init (the time then, for the clock below); and after it the
+# tab completion of shell/complete.fish.
 #
 # It defines:
 #   runas          `runas use PROFILE [flags]` and `runas off` change this shell; every other
@@ -143,33 +143,3 @@ function _runas_refresh
     set -l out (_runas_call use --hook fish --due $_runas_window | string collect)
     test $pipestatus[1] -eq 0; and printf '%s\n' $out | source
 end
-
-# Tab completion: subcommands, then profile names (from `runas list --names`, run at
-# completion time only), flags, and the values of --shell and --format. Erased first, so
-# loading twice does not add them twice.
-complete -c runas -e
-complete -c runas -f -n __fish_use_subcommand -a "$_runas_commands"
-complete -c runas -f -n "__fish_seen_subcommand_from $_runas_profile_commands" -a '($_runas_bin list --names 2>/dev/null)'
-complete -c runas -f -n '__fish_seen_subcommand_from init' -a 'bash zsh fish pwsh'
-complete -c runas -f -n '__fish_seen_subcommand_from completions' -a 'bash zsh fish powershell elvish'
-complete -c runas -f -n '__fish_seen_subcommand_from cache; and not __fish_seen_subcommand_from clear' -a clear
-complete -c runas -f -n '__fish_seen_subcommand_from clear' -a '($_runas_bin list --names 2>/dev/null)'
-function _runas_complete_flags
-    for sub in $_runas_profile_commands
-        set -l ref _runas_flags_$sub
-        for flag in $$ref
-            set -l takes_value
-            contains -- $flag $_runas_value_flags; and set takes_value --require-parameter
-            switch $flag
-                case '--*'
-                    complete -c runas -n "__fish_seen_subcommand_from $sub" -l (string sub -s 3 -- $flag) $takes_value
-                case '-*'
-                    complete -c runas -n "__fish_seen_subcommand_from $sub" -s (string sub -s 2 -- $flag) $takes_value
-            end
-        end
-    end
-end
-_runas_complete_flags
-functions -e _runas_complete_flags
-complete -c runas -n '__fish_seen_subcommand_from env' -l shell -x -a 'sh bash zsh fish pwsh'
-complete -c runas -n '__fish_seen_subcommand_from env' -s O -l format -x -a 'shell json'

@@ -4,7 +4,7 @@
 #
 # `runas init pwsh` prints a few assignments before this file: $_runas_bin (the binary's
 # absolute path, quoted), $_runas_window (the refresh window in seconds, from RUNAS_MIN_TTL at
-# that moment), and the names tab completion offers ($_runas_commands, $_runas_flags_SUB, ...).
+# that moment); and after it the tab completion of shell/complete.ps1.
 #
 # It defines:
 #   runas          `runas use PROFILE [flags]` and `runas off` change this session; every other
@@ -124,41 +124,5 @@ if ($null -eq $global:_runas_user_prompt) {
         # adding to $Error. It must come right before the call.
         if (-not $ok) { Write-Error '' -ErrorAction Ignore }
         if ($global:_runas_user_prompt) { & $global:_runas_user_prompt } else { 'PS> ' }
-    }
-}
-
-# Tab completion: subcommands, then profile names (from `runas list --names`, run at
-# completion time only), flags, and the values of --shell and --format.
-Register-ArgumentCompleter -Native -CommandName runas -ScriptBlock {
-    param($wordToComplete, $commandAst, $cursorPosition)
-    $words = @($commandAst.CommandElements |
-            Where-Object { $_.Extent.StartOffset -lt $cursorPosition } |
-            ForEach-Object { $_.Extent.Text })
-    # The index of the word being completed: a new word after a space, else the last one.
-    $index = if ($wordToComplete -eq '') { $words.Count } else { $words.Count - 1 }
-    $sub = if ($words.Count -gt 1) { $words[1] } else { '' }
-    $prev = if ($index -ge 1) { $words[$index - 1] } else { '' }
-    $candidates = @(
-        if ($index -eq 1) { $global:_runas_commands }
-        elseif ($global:_runas_value_flags -ccontains $prev) {
-            if ($prev -ceq '--shell') { 'sh', 'bash', 'zsh', 'fish', 'pwsh' }
-            elseif ($prev -ceq '-O' -or $prev -ceq '--format') { 'shell', 'json' }
-        }
-        elseif ($sub -ceq 'init') { 'bash', 'zsh', 'fish', 'pwsh' }
-        elseif ($sub -ceq 'completions') { 'bash', 'zsh', 'fish', 'powershell', 'elvish' }
-        elseif ($sub -ceq 'cache' -and $index -eq 2) { 'clear' }
-        elseif ($global:_runas_profile_commands -ccontains $sub -or $sub -ceq 'cache') {
-            if ($wordToComplete.StartsWith('-')) {
-                (Get-Variable -Scope Global -Name "_runas_flags_$sub" -ValueOnly -ErrorAction Ignore)
-            } else {
-                & $global:_runas_bin list --names 2>$null
-            }
-        }
-    )
-    foreach ($word in $candidates) {
-        if ($word -and $word.StartsWith($wordToComplete)) {
-            $text = if ($word -match '^[\w.@:/+=,-]+$') { $word } else { "'" + ($word -replace "['\u2018\u2019\u201A\u201B]", '$0$0') + "'" }
-            [System.Management.Automation.CompletionResult]::new($text, $word, 'ParameterValue', $word)
-        }
     }
 }

@@ -4,7 +4,7 @@
 #
 # `runas init zsh` prints a few assignments before this file: _runas_bin (the binary's
 # absolute path, quoted), _runas_window (the refresh window in seconds, from RUNAS_MIN_TTL at
-# that moment), and the names tab completion offers (_runas_commands, _runas_flags_SUB, …).
+# that moment); and after it the tab completion of shell/complete.zsh.
 #
 # It defines:
 #   runas          `runas use PROFILE [flags]` and `runas off` change this shell; every other
@@ -140,53 +140,3 @@ function _runas_refresh {
 # add-zsh-hook adds a function once, so loading this file twice leaves one hook.
 autoload -Uz add-zsh-hook
 add-zsh-hook precmd _runas_hook
-
-# Tab completion: subcommands, then profile names (from `runas list --names`, run at
-# completion time only), flags, and the values of --shell and --format.
-function _runas_complete {
-    emulate -L zsh
-    local sub=${words[2]-} prev=${words[CURRENT-1]-} ref
-    local -i dashes
-    local -a names
-    if (( CURRENT == 2 )); then
-        compadd -a _runas_commands
-        return
-    fi
-    dashes=${words[(I)--]}
-    if [[ $sub == exec ]] && (( dashes > 2 && dashes < CURRENT )); then
-        # The command to run: complete it as zsh would on its own.
-        shift $dashes words
-        (( CURRENT -= dashes ))
-        _normal
-        return
-    fi
-    if (( ${_runas_value_flags[(Ie)$prev]} )); then
-        case $prev in
-            (--shell) compadd sh bash zsh fish pwsh ;;
-            (-O|--format) compadd shell json ;;
-        esac
-        return
-    fi
-    case $sub in
-        (init) compadd bash zsh fish pwsh; return ;;
-        (completions) compadd bash zsh fish powershell elvish; return ;;
-        (cache) if (( CURRENT == 3 )); then compadd clear; return; fi ;;
-        (*)
-            (( ${_runas_profile_commands[(Ie)$sub]} )) || return
-            if [[ $PREFIX == -* ]]; then
-                ref=_runas_flags_$sub
-                compadd -a $ref
-                return
-            fi
-            ;;
-    esac
-    names=("${(@f)$("$_runas_bin" list --names 2>/dev/null)}")
-    names=(${names:#})
-    compadd -a names
-}
-
-if (( ${+functions[compdef]} )); then
-    compdef _runas_complete runas
-else
-    typeset -g _runas_compdef_pending=1
-fi

@@ -2,7 +2,9 @@
 //! and the completions are generated from.
 
 use crate::shell::ShellKind;
+use crate::shell::complete::profile_names;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCandidates;
 use std::ffi::OsString;
 
 #[derive(Debug, Parser)]
@@ -92,8 +94,8 @@ pub struct OffArgs {
     pub hook: Option<ShellKind>,
 }
 
-/// The shells clap_complete writes completions for, with the names runas takes everywhere
-/// (`pwsh` as well as `powershell`).
+/// The shells `runas completions` writes for, with the names runas takes everywhere (`pwsh` as
+/// well as `powershell`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CompletionShell {
     Bash,
@@ -104,23 +106,12 @@ pub enum CompletionShell {
     Elvish,
 }
 
-impl From<CompletionShell> for clap_complete::Shell {
-    fn from(shell: CompletionShell) -> Self {
-        match shell {
-            CompletionShell::Bash => clap_complete::Shell::Bash,
-            CompletionShell::Zsh => clap_complete::Shell::Zsh,
-            CompletionShell::Fish => clap_complete::Shell::Fish,
-            CompletionShell::Powershell => clap_complete::Shell::PowerShell,
-            CompletionShell::Elvish => clap_complete::Shell::Elvish,
-        }
-    }
-}
-
 #[derive(Debug, Subcommand)]
 pub enum CacheAction {
     /// Remove cached credentials: PROFILE's, or all of them
     Clear {
         /// Profile name or role ARN [default: every entry]
+        #[arg(add = ArgValueCandidates::new(profile_names))]
         profile: Option<String>,
     },
 }
@@ -140,6 +131,7 @@ pub struct WhoamiArgs {
 pub struct CredentialArgs {
     /// Profile name or role ARN [default: $AWS_PROFILE, then $AWS_DEFAULT_PROFILE, then
     /// $AWSRUNAS_PROFILE]
+    #[arg(add = ArgValueCandidates::new(profile_names))]
     pub profile: Option<String>,
 
     /// MFA device serial (ARN) [env: MFA_SERIAL; config: mfa_serial]
@@ -227,7 +219,7 @@ pub struct ListArgs {
     #[arg(long, conflicts_with = "names")]
     pub json: bool,
 
-    /// Print only the names, one a line (what shell completion uses)
+    /// Print only the names, one a line, for scripts
     #[arg(short = 'n', long)]
     pub names: bool,
 }

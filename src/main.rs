@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     runas::harden();
+    runas::shell::complete::complete_if_asked();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         // The hook evaluates what `runas use` prints: its help goes to the terminal (stderr)

@@ -11,6 +11,7 @@ use common::pty::{DEADLINE, Term};
 use common::sandbox::{CONFIG, CREDENTIALS, Sandbox};
 use common::shells::{BASH, DASH, Dialect, FISH, Shell, ZSH};
 use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -579,6 +580,32 @@ fn zsh_completes_profile_names_when_compinit_runs_after_the_hook() {
     s.term.keys(&["Tab"]);
     s.term.wait_for("`runas whoami` completed", |screen| {
         screen.lines().any(|l| l.trim_end() == "[0]> runas whoami")
+    });
+}
+
+/// The shipped completions/_runas, found in $fpath by compinit with no hook loaded, completes
+/// at the first Tab (compinit runs the file as the body of `_runas` then).
+#[test]
+fn zsh_completes_from_the_shipped_file_in_fpath() {
+    let sb = offline_sandbox();
+    let bin_dir = Path::new(RUNAS).parent().unwrap();
+    let completions = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    let rc = format!(
+        "path=('{}' \"${{path[@]}}\")\nfpath=('{}' \"${{fpath[@]}}\")\nautoload -Uz compinit; compinit -u -D",
+        bin_dir.display(),
+        completions.display()
+    );
+    let s = Session::start(&ZSH, &sb, &rc, &[]);
+    s.term.type_text("runas use pr");
+    s.term.keys(&["Tab"]);
+    s.term.wait_for("`runas use prod` completed", |screen| {
+        screen.lines().any(|l| l.trim_end() == "[0]> runas use prod")
+    });
+    s.term.keys(&["C-u"]);
+    s.term.type_text("runas exec prod -- printf 'x' | runas wh");
+    s.term.keys(&["Tab"]);
+    s.term.wait_for("`runas whoami` completed", |screen| {
+        screen.lines().any(|l| l.trim_end().ends_with("| runas whoami"))
     });
 }
 

@@ -83,7 +83,13 @@ fn the_scripts_and_what_init_prints_pass_each_shells_syntax_check() {
             &sb.home().join(format!("init.{name}")),
             &init(&sb, Path::new(RUNAS), name, &[]),
         );
-        for path in [repo(file), printed] {
+        let completion = repo(&file.replace("/runas.", "/complete."));
+        let shipped = repo(match *name {
+            "bash" => "completions/runas.bash",
+            "zsh" => "completions/_runas",
+            _ => "completions/runas.fish",
+        });
+        for path in [repo(file), printed, completion, shipped] {
             let mut cmd = Command::new(name);
             match *name {
                 "fish" => cmd.arg("--no-execute"),
@@ -108,7 +114,12 @@ fn the_bash_script_passes_shellcheck() {
         &sb.home().join("init.bash"),
         &init(&sb, Path::new(RUNAS), "bash", &[]),
     );
-    for path in [repo("shell/runas.bash"), printed] {
+    for path in [
+        repo("shell/runas.bash"),
+        printed,
+        repo("shell/complete.bash"),
+        repo("completions/runas.bash"),
+    ] {
         let out = Command::new("shellcheck")
             .args(["-s", "bash"])
             .arg(&path)
@@ -136,9 +147,11 @@ fn the_powershell_script_parses_without_an_error_node() {
     let sb = sandbox();
     let printed = init(&sb, Path::new(RUNAS), "pwsh", &[]);
     let file = std::fs::read_to_string(repo("shell/runas.ps1")).unwrap();
+    let shipped = std::fs::read_to_string(repo("completions/_runas.ps1")).unwrap();
     for (what, source) in [
         ("shell/runas.ps1", file.as_str()),
         ("runas init pwsh", printed.as_str()),
+        ("completions/_runas.ps1", shipped.as_str()),
     ] {
         let tree = pwsh::parse(source);
         let root = tree.root_node();
@@ -170,7 +183,10 @@ fn init_prints_the_script_file_after_the_prelude() {
     for (name, file) in SCRIPTS {
         let printed = init(&sb, Path::new(RUNAS), name, &[]);
         let body = std::fs::read_to_string(repo(file)).unwrap();
-        assert!(printed.ends_with(&body), "{name}: {file} is printed as it is");
+        assert!(printed.contains(&body), "{name}: {file} is printed as it is");
+        let completion = file.replace("/runas.", "/complete.");
+        let completion = std::fs::read_to_string(repo(&completion)).unwrap();
+        assert!(printed.ends_with(&completion), "{name}: then its completion");
     }
 }
 
@@ -417,6 +433,141 @@ fn fish_completes_subcommands_and_profiles() {
     assert_eq!(complete("runas env p"), "prod");
     assert!(complete("runas use --no").contains("--no-prompt"));
     assert_eq!(complete("runas init z"), "zsh");
+}
+
+/// A profile name no shell reads as plain text, and the directory `runas completions` files are
+/// tested from (the binary is found on PATH there, not by its path).
+const ODD_PROFILE: &str = "it's a $(touch pwned) *";
+
+fn odd_sandbox() -> Sandbox {
+    let config = format!("{CONFIG}\n[profile {ODD_PROFILE}]\nregion = us-east-1\n");
+    Sandbox::new(&common::dead_endpoint(), &config, CREDENTIALS)
+}
+
+/// `shell`, with the directory of the runas binary first on PATH.
+fn shell_with_runas_on_path(sb: &Sandbox, name: &str, script: &str) -> Output {
+    let dir = Path::new(RUNAS).parent().unwrap();
+    let path = format!("{}:{}", dir.display(), std::env::var("PATH").unwrap());
+    let script = format!("PATH='{path}'\n{script}");
+    let script = if name == "fish" {
+        script
+            .replacen("PATH=", "set PATH ", 1)
+            .replacen(&format!("'{path}'"), &path.replace(':', " "), 1)
+    } else {
+        script
+    };
+    shell(sb, name, &script)
+}
+
+#[test]
+fn bash_completion_quotes_odd_profile_names_and_leaves_exec_commands_to_bash() {
+    let sb = odd_sandbox();
+    let complete = |words: &str| {
+        let script = format!(
+            "eval \"$('{RUNAS}' init bash)\"\nCOMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1))\n\
+             _runas_complete\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n"
+        );
+        let out = shell(&sb, "bash", &script);
+        check(&format!("completing {words}"), &out);
+        stdout(&out)
+    };
+    // Quoted as one word that reads back as the name, and nothing ran.
+    assert_eq!(
+        complete("runas use i"),
+        "it\\'s\\ a\\ \\$\\(touch\\ pwned\\)\\ \\*\n"
+    );
+    assert!(!sb.home().join("pwned").exists());
+    assert_eq!(
+        complete("runas exec prod -- ''"),
+        "\n",
+        "the command is bash's to complete"
+    );
+    assert_eq!(complete("runas exec prod -- git ''"), "\n");
+    // A flag is offered for `-`, not in place of a profile.
+    assert_eq!(
+        complete("runas env ''"),
+        "default\nit\\'s\\ a\\ \\$\\(touch\\ pwned\\)\\ \\*\nops\nprod\n"
+    );
+    assert!(complete("runas env --o").contains("--otp\n"));
+    assert_eq!(
+        complete("runas ''").lines().filter(|l| *l == "help").count(),
+        0,
+        "no help subcommand"
+    );
+}
+
+#[test]
+fn fish_completion_offers_odd_profile_names_and_leaves_exec_commands_to_fish() {
+    let sb = odd_sandbox();
+    let complete = |line: &str| {
+        let script = format!(
+            "'{RUNAS}' init fish | source; complete -C {}",
+            runas::shell::fish::quote(line)
+        );
+        let out = shell(&sb, "fish", &script);
+        check(&format!("completing {line}"), &out);
+        stdout(&out)
+    };
+    let odd = complete("runas use i");
+    assert_eq!(odd.split('\t').next().unwrap(), ODD_PROFILE, "{odd}");
+    assert!(!sb.home().join("pwned").exists());
+    // After `--`, fish completes the command as it would alone: `printf` is a builtin.
+    let command = complete("runas exec prod -- printf");
+    assert!(command.lines().any(|l| l.starts_with("printf")), "{command}");
+    assert!(!command.contains("prod"), "{command}");
+}
+
+/// `runas completions SHELL` is the same function, calling `runas` as PATH finds it: it works
+/// without the hook, and beside the hook's `runas` function, which it goes past.
+#[test]
+fn the_completions_files_work_alone_and_beside_the_hook() {
+    let sb = sandbox();
+    let bash = std::fs::read_to_string(repo("completions/runas.bash")).unwrap();
+    let bash = written(&sb.home().join("runas.bash"), &bash);
+    for prelude in ["", "function runas { echo the-function; }\n"] {
+        let script = format!(
+            "{prelude}source '{}'\nCOMP_WORDS=(runas use p); COMP_CWORD=2\n_runas_complete\n\
+             printf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
+            bash.display()
+        );
+        let out = shell_with_runas_on_path(&sb, "bash", &script);
+        check("bash completions file", &out);
+        assert_eq!(stdout(&out), "prod\n", "{prelude}");
+    }
+    let fish = std::fs::read_to_string(repo("completions/runas.fish")).unwrap();
+    let fish = written(&sb.home().join("runas.fish"), &fish);
+    for prelude in ["", "function runas; echo the-function; end\n"] {
+        let script = format!(
+            "{prelude}source '{}'\ncomplete -C 'runas use p'\n",
+            fish.display()
+        );
+        let out = shell_with_runas_on_path(&sb, "fish", &script);
+        check("fish completions file", &out);
+        assert_eq!(stdout(&out).split('\t').next().unwrap(), "prod", "{prelude}");
+    }
+}
+
+/// clap's convention, `RUNAS_COMPLETE=SHELL runas`, prints what `runas completions SHELL` does.
+#[test]
+fn the_completion_variable_alone_prints_the_registration() {
+    for (var, name) in [
+        ("bash", "bash"),
+        ("zsh", "zsh"),
+        ("fish", "fish"),
+        ("pwsh", "powershell"),
+    ] {
+        let by_var = Command::new(RUNAS).env("RUNAS_COMPLETE", var).output().unwrap();
+        let by_command = Command::new(RUNAS).args(["completions", name]).output().unwrap();
+        assert!(by_var.status.success(), "{}", stderr(&by_var));
+        assert_eq!(stdout(&by_var), stdout(&by_command), "{var}");
+    }
+    // Any other value of a variable named so is not a request; an empty one neither.
+    let o = Command::new(RUNAS)
+        .env("RUNAS_COMPLETE", "")
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(stdout(&o).starts_with("runas "), "{}", stdout(&o));
 }
 
 #[test]

@@ -17,7 +17,7 @@ pub(crate) fn run(args: &ListArgs, env: &EnvMap) -> Result<String> {
     let paths = Paths::from_env(&env::original(env));
     let profiles = config::list_profiles(&Files::load(&paths)?);
     // An empty list would look like a broken command: say where runas looked (not for
-    // `--names`, which completion reads, nor `--json`, where `[]` says it).
+    // `--names`, which scripts read, nor `--json`, where `[]` says it).
     if profiles.is_empty() && !args.names && !args.json {
         eprintln!(
             "runas: no profiles in {} or {}; add one (see the README's quick start)",

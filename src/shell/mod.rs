@@ -5,6 +5,7 @@
 
 use crate::env::Op;
 
+pub mod complete;
 pub mod detect;
 pub mod fish;
 pub mod pwsh;
