@@ -414,10 +414,14 @@ impl Cache {
         // Recursive so a fresh $HOME/.cache is made too; parents get 0700 as well, which is
         // what the XDG spec asks of the cache home.
         if let Err(e) = DirBuilder::new().recursive(true).mode(0o700).create(dir) {
-            crate::warn(format_args!(
-                "cannot create the cache folder {}: {e}; going on without the cache",
-                dir.display()
-            ));
+            // Said once: a role behind an MFA session comes back here for its second key.
+            warn_once(
+                &UNSAFE_DIR_WARNED,
+                format_args!(
+                    "cannot create the cache folder {}: {e}; going on without the cache",
+                    dir.display()
+                ),
+            );
             return Ok(None);
         }
         let path = self.lock_path(key);

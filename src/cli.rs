@@ -32,7 +32,7 @@ pub enum Command {
     #[command(visible_alias = "ls")]
     List(ListArgs),
     /// Show PROFILE's resolved settings and where each came from
-    #[command(visible_alias = "diagnose")]
+    #[command(visible_aliases = ["diagnose", "diag"])]
     Config(ConfigArgs),
     /// Show the account, ARN and user id of PROFILE's credentials (GetCallerIdentity)
     Whoami(WhoamiArgs),
@@ -82,7 +82,7 @@ pub struct UseArgs {
     pub shell: Option<String>,
 
     /// Refused: `use` evaluates shell code; JSON is for `runas env --format json`.
-    #[arg(short = 'O', long, hide = true, value_name = "FORMAT")]
+    #[arg(short = 'O', long, alias = "output", hide = true, value_name = "FORMAT")]
     pub format: Option<String>,
 }
 
@@ -134,6 +134,15 @@ pub struct CredentialArgs {
     #[arg(add = ArgValueCandidates::new(profile_names))]
     pub profile: Option<String>,
 
+    /// The same as PROFILE, as the AWS CLI takes it
+    #[arg(
+        long = "profile",
+        value_name = "PROFILE",
+        conflicts_with = "profile",
+        add = ArgValueCandidates::new(profile_names)
+    )]
+    pub profile_option: Option<String>,
+
     /// MFA device serial (ARN) [env: MFA_SERIAL; config: mfa_serial]
     #[arg(short = 'M', long, value_name = "ARN")]
     pub mfa_serial: Option<String>,
@@ -171,9 +180,17 @@ pub struct CredentialArgs {
     pub no_prompt: bool,
 }
 
+impl CredentialArgs {
+    /// The profile named on the command line, as PROFILE or as `--profile PROFILE`.
+    pub fn profile(&self) -> Option<&str> {
+        self.profile.as_deref().or(self.profile_option.as_deref())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
-    /// Statements for the shell (--shell)
+    /// Statements for the shell (--shell); `env` as aws-runas calls it
+    #[value(alias = "env")]
     Shell,
     /// The credential_process document (Version 1)
     Json,
@@ -189,7 +206,13 @@ pub struct EnvArgs {
     pub shell: Option<ShellKind>,
 
     /// What to print
-    #[arg(short = 'O', long, value_enum, default_value_t = OutputFormat::Shell)]
+    #[arg(
+        short = 'O',
+        long,
+        visible_alias = "output",
+        value_enum,
+        default_value_t = OutputFormat::Shell
+    )]
     pub format: OutputFormat,
 }
 
@@ -243,10 +266,188 @@ pub struct ConfigArgs {
     pub creds: CredentialArgs,
 }
 
+impl Command {
+    /// The subcommand's name, as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Env(_) => "env",
+            Command::Unset(_) => "unset",
+            Command::Exec(_) => "exec",
+            Command::List(_) => "list",
+            Command::Config(_) => "config",
+            Command::Whoami(_) => "whoami",
+            Command::Cache { .. } => "cache",
+            Command::Init { .. } => "init",
+            Command::Completions { .. } => "completions",
+            Command::Doctor => "doctor",
+            Command::Use(_) => "use",
+            Command::Off(_) => "off",
+        }
+    }
+}
+
+/// [`habit_hint`] for this process: its arguments, and the profiles of the config files it reads.
+pub fn habit_hint_for_this_run() -> Option<String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let names = std::cell::OnceCell::new();
+    let is_profile = |word: &str| {
+        let names: &Vec<String> = names.get_or_init(|| {
+            let env = crate::env::original(&crate::process_env());
+            let paths = crate::config::Paths::from_env(&env);
+            crate::config::Files::load(&paths)
+                .map(|files| {
+                    crate::config::list_profiles(&files)
+                        .into_iter()
+                        .map(|p| p.name)
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        names.iter().any(|n| n == word)
+    };
+    habit_hint(&args, &is_profile)
+}
+
+/// The runas line for a command line clap refused that reads as aws-runas's
+/// `aws-runas [FLAGS] PROFILE [COMMAND…]`, or as `runas exec PROFILE COMMAND…` without the `--`;
+/// `None` for anything else, which keeps clap's own message. `args` come without the program
+/// name; `is_profile` says whether a word names a profile in the config files.
+pub fn habit_hint(args: &[String], is_profile: &dyn Fn(&str) -> bool) -> Option<String> {
+    use clap::CommandFactory;
+    let cli = Cli::command();
+    let first = args.first()?;
+    // The flags that take a value, for env and exec alike: their value is not the profile.
+    let mut valued = Vec::new();
+    for name in ["env", "exec"] {
+        let sub = cli.find_subcommand(name).expect("runas has env and exec");
+        for arg in sub.get_arguments().filter(|a| !a.is_positional()) {
+            if arg.get_action().takes_values() {
+                valued.extend(arg.get_long().map(|l| format!("--{l}")));
+                valued.extend(arg.get_short().map(|c| format!("-{c}")));
+                valued.extend(
+                    arg.get_all_aliases()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|l| format!("--{l}")),
+                );
+            }
+        }
+    }
+    // The index of the first word that is neither a flag nor a flag's value, from `start`.
+    let profile_at = |start: usize| {
+        let mut i = start;
+        while i < args.len() {
+            let word = &args[i];
+            if word == "--" || !word.starts_with('-') || word == "-" {
+                return Some(i);
+            }
+            i += if valued.contains(word) { 2 } else { 1 };
+        }
+        None
+    };
+    // Words as they are typed at a POSIX prompt: bare where nothing in them is special (flags
+    // included), else quoted.
+    let typed = |words: &[String]| -> String {
+        words
+            .iter()
+            .map(|w| {
+                let plain = !w.is_empty()
+                    && w.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "_.,:/@+=-".contains(c));
+                if plain {
+                    w.clone()
+                } else {
+                    crate::shell::sh::quote(w)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    if cli.find_subcommand(first).is_some_and(|s| s.get_name() == "exec") {
+        let at = profile_at(1)?;
+        let rest = &args[at + 1..];
+        if args[at] == "--" || rest.is_empty() || rest.iter().any(|w| w == "--") {
+            return None;
+        }
+        return Some(format!(
+            "exec takes the command after --: runas {} -- {}",
+            typed(&args[..=at]),
+            typed(rest)
+        ));
+    }
+    if cli.find_subcommand(first).is_some() {
+        return None;
+    }
+    let at = profile_at(0)?;
+    let profile = &args[at];
+    if !(is_profile(profile) || crate::config::is_role_arn(profile)) {
+        return None;
+    }
+    let flags = &args[..at];
+    let rest = &args[at + 1..];
+    let rest = rest.strip_prefix(&["--".to_string()][..]).unwrap_or(rest);
+    let before = |name: &str| {
+        let mut words = vec![name.to_string()];
+        words.extend(flags.iter().cloned());
+        words.push(profile.clone());
+        typed(&words)
+    };
+    if rest.is_empty() {
+        let shown = crate::shell::quote_if_needed(ShellKind::Sh, profile);
+        Some(format!(
+            "{shown} is a profile, not a command: runas {} prints its exports (eval \"$(runas env \
+             {shown})\"), runas exec {shown} -- COMMAND runs a command with them",
+            before("env")
+        ))
+    } else {
+        Some(format!(
+            "to run a command as {}: runas {} -- {}",
+            crate::shell::quote_if_needed(ShellKind::Sh, profile),
+            before("exec"),
+            typed(rest)
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn aws_runas_spellings_of_the_output_format_parse() {
+        for (args, want) in [
+            (&["runas", "env", "p", "--output", "json"][..], OutputFormat::Json),
+            (&["runas", "env", "p", "-O", "env"], OutputFormat::Shell),
+            (&["runas", "env", "p", "--format=shell"], OutputFormat::Shell),
+        ] {
+            match Cli::try_parse_from(args).unwrap().command {
+                Command::Env(env) => assert_eq!(env.format, want, "{args:?}"),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn habit_hints_leave_runas_command_lines_alone() {
+        let yes = |_: &str| true;
+        let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        for ok in [
+            &["env", "prod"][..],
+            &["exec", "prod", "--", "ls"],
+            &["exec", "--", "ls"],
+            &["exec", "prod"],
+            &["--version"],
+        ] {
+            assert_eq!(habit_hint(&words(ok), &yes), None, "{ok:?}");
+        }
+        let no = |_: &str| false;
+        assert_eq!(habit_hint(&words(&["prdo"]), &no), None);
+        assert_eq!(
+            habit_hint(&words(&["-d", "12h", "prod", "--", "ls"]), &yes).unwrap(),
+            "to run a command as prod: runas exec -d 12h prod -- ls"
+        );
+    }
 
     #[test]
     fn the_cli_definition_is_consistent() {

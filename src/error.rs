@@ -58,11 +58,17 @@ pub enum Error {
     #[error("{} is not UTF-8 text (line {line}); save it as UTF-8", path.display())]
     NotUtf8 { path: PathBuf, line: usize },
 
-    #[error("no profile given; name one (runas env PROFILE) or set AWS_PROFILE")]
-    NoProfile,
+    /// `command` is the subcommand that was run, for the line to type.
+    #[error("no profile given; name one (runas {command} PROFILE) or set AWS_PROFILE")]
+    NoProfile { command: &'static str },
 
-    #[error("unknown profile {name:?}{}", suggest(.suggestions))]
-    UnknownProfile { name: String, suggestions: Vec<String> },
+    /// `missing`: the files a variable names that do not exist, said first (likely the cause).
+    #[error("unknown profile {name:?}{}{}", missing_files(.missing), suggest(.suggestions))]
+    UnknownProfile {
+        name: String,
+        suggestions: Vec<String>,
+        missing: Vec<String>,
+    },
 
     #[error("profile {profile:?}: source_profile loop {}; point one of them at a profile with keys", .chain.join(" → "))]
     SourceLoop { profile: String, chain: Vec<String> },
@@ -255,6 +261,13 @@ pub enum Error {
         problem: String,
         code: u8,
     },
+}
+
+fn missing_files(notes: &[String]) -> String {
+    if notes.is_empty() {
+        return String::new();
+    }
+    format!(" ({})", notes.join("; "))
 }
 
 fn suggest(names: &[String]) -> String {

@@ -2,6 +2,7 @@
 //! This is the one place that exits; stdout is written once, at the end, and only on success.
 
 use clap::Parser;
+use clap::error::ErrorKind;
 use runas::Outcome;
 use runas::cli::Cli;
 use std::ffi::OsStr;
@@ -18,6 +19,21 @@ fn main() -> ExitCode {
         Err(e) if !e.use_stderr() && called_by_hook() => {
             eprint!("{}", e.render().ansi());
             return ExitCode::SUCCESS;
+        }
+        // `runas prod`, `runas exec prod aws …`: say what to type instead.
+        Err(e)
+            if matches!(
+                e.kind(),
+                ErrorKind::InvalidSubcommand | ErrorKind::UnknownArgument
+            ) =>
+        {
+            match runas::cli::habit_hint_for_this_run() {
+                Some(line) => {
+                    eprintln!("runas: {}", runas::one_line(&line));
+                    return ExitCode::from(2);
+                }
+                None => e.exit(),
+            }
         }
         Err(e) => e.exit(),
     };

@@ -276,3 +276,138 @@ fn use_without_the_hook_says_how_to_load_it_even_with_flags() {
         );
     }
 }
+
+/// What aws-runas took (`aws-runas [flags] PROFILE [COMMAND…]`) gets the runas line to type,
+/// in one line, with status 2 and nothing on stdout.
+#[test]
+fn aws_runas_habits_get_the_runas_line_to_type() {
+    let s = Sandbox::new(CONFIG, CREDS);
+    for (args, says) in [
+        (&["prod"][..], "prod is a profile, not a command: runas env prod"),
+        (
+            &["prod", "aws", "s3", "ls"],
+            "to run a command as prod: runas exec prod -- aws s3 ls",
+        ),
+        (
+            &["-O", "json", "prod"],
+            "prod is a profile, not a command: runas env -O json prod",
+        ),
+        (
+            &["-s", "prod", "terraform", "plan"],
+            "runas exec -s prod -- terraform plan",
+        ),
+        (
+            &["arn:aws:iam::123456789012:role/x"],
+            "runas env arn:aws:iam::123456789012:role/x",
+        ),
+        (
+            &["exec", "prod", "aws", "sts", "get-caller-identity"],
+            "exec takes the command after --: runas exec prod -- aws sts get-caller-identity",
+        ),
+        (
+            &["exec", "-o", "123456", "prod", "echo", "it's"],
+            "runas exec -o 123456 prod -- echo 'it'\\''s'",
+        ),
+    ] {
+        let o = s.runas(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(o.stdout.is_empty(), "{args:?}");
+        assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
+        assert_eq!(stderr(&o).lines().count(), 1, "{args:?}: {}", stderr(&o));
+    }
+    // A word that is no profile keeps clap's own message.
+    let o = s.runas(&["prdo"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unrecognized subcommand 'prdo'"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// `--profile NAME` where a profile is taken, as the AWS CLI has it; `diag` and `--output`/`-O
+/// env` as aws-runas has them.
+#[test]
+fn profile_output_and_diag_are_taken_as_aws_users_type_them() {
+    let s = Sandbox::new(CONFIG, CREDS);
+    let plain = s.runas(&["config", "prod"]);
+    assert!(plain.status.success(), "{}", stderr(&plain));
+    for args in [
+        &["config", "--profile", "prod"][..],
+        &["diag", "prod"],
+        &["config", "--profile=prod"],
+    ] {
+        let o = s.runas(args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert_eq!(stdout(&o), stdout(&plain), "{args:?}");
+    }
+    let both = s.runas(&["config", "prod", "--profile", "ops"]);
+    assert_eq!(both.status.code(), Some(2), "{}", stderr(&both));
+    assert!(stderr(&both).contains("cannot be used with"), "{}", stderr(&both));
+}
+
+/// The message for a missing profile names the command that was run.
+#[test]
+fn no_profile_names_the_command_that_was_run() {
+    let s = Sandbox::new(CONFIG, CREDS);
+    for command in ["config", "exec"] {
+        let mut args = vec![command];
+        if command == "exec" {
+            args.extend(["--", "true"]);
+        }
+        assert_error(
+            &s.runas(&args),
+            &format!("no profile given; name one (runas {command} PROFILE) or set AWS_PROFILE"),
+        );
+    }
+}
+
+/// A config or credentials file that a variable names and that does not exist is an empty file
+/// (as in every SDK), but it is named wherever that is the likely reason nothing is found.
+#[test]
+fn a_missing_file_named_by_a_variable_is_named() {
+    let s = Sandbox::new(CONFIG, CREDS);
+    let gone = s.home().join("gone");
+    let gone = gone.to_str().unwrap();
+    assert_error(
+        &s.runas_env(&["config", "prod"], &[("AWS_CONFIG_FILE", gone)]),
+        &format!("unknown profile \"prod\" (AWS_CONFIG_FILE={gone}: no such file)"),
+    );
+    let o = s.runas_env(
+        &["list"],
+        &[("AWS_CONFIG_FILE", gone), ("AWS_SHARED_CREDENTIALS_FILE", gone)],
+    );
+    assert!(o.status.success());
+    assert!(
+        stderr(&o).contains(&format!(
+            "AWS_CONFIG_FILE={gone}: no such file; AWS_SHARED_CREDENTIALS_FILE={gone}: no such file"
+        )),
+        "{}",
+        stderr(&o)
+    );
+    // The default files are not worth a word when missing.
+    let o = s.runas_env(&["config", "nope"], &[]);
+    assert!(!stderr(&o).contains("no such file"), "{}", stderr(&o));
+}
+
+/// An endpoint without a scheme is one line that says how to write it, before any call.
+#[test]
+fn an_endpoint_without_a_scheme_is_one_line() {
+    let s = Sandbox::new(CONFIG, CREDS);
+    for args in [&["config", "prod"][..], &["env", "prod", "-o", "123456"]] {
+        assert_error(
+            &s.runas_env(args, &[("AWS_ENDPOINT_URL_STS", "localhost:4566")]),
+            "env AWS_ENDPOINT_URL_STS: endpoint_url = \"localhost:4566\" is not valid: an endpoint \
+             URL starts with its scheme: write https://localhost:4566 (or http:// for a local server)",
+        );
+    }
+    let config = format!(
+        "{CONFIG}[services local]\nsts =\n  endpoint_url = 127.0.0.1:9\n[profile l]\nservices = local\nsource_profile = default\n"
+    );
+    let s = Sandbox::new(&config, CREDS);
+    // (The sandbox's own AWS_ENDPOINT_URL_STS, emptied, is no endpoint.)
+    let o = s.runas_env(&["config", "l"], &[("AWS_ENDPOINT_URL_STS", "")]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("write https://127.0.0.1:9"), "{}", stderr(&o));
+    assert_eq!(stderr(&o).lines().count(), 1);
+}

@@ -72,6 +72,24 @@ fn a_cache_folder_others_can_write_or_own_is_not_used() {
     }
 }
 
+/// A cache folder that cannot be made (here inside /proc, where even root cannot create one) is
+/// said once per run, though a role behind an MFA session takes two locks.
+#[test]
+fn a_cache_folder_that_cannot_be_made_is_warned_about_once() {
+    let moto = moto();
+    let sandbox = Sandbox::new(&moto.endpoint(), CONFIG, CREDENTIALS);
+    let before = moto.sts_requests();
+    let o = sandbox.run(
+        PROD_JSON,
+        &[("RUNAS_CACHE_DIR", "/proc/runas-no-such-folder/cache")],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(moto.sts_requests() - before, 2, "a session and a role");
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("cannot create the cache folder"), "{err}");
+}
+
 /// The owner of a folder could rename prod's 0600 entry onto dev's name: each entry records the
 /// key it was written for, so dev never gets prod's credentials.
 #[test]

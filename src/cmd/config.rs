@@ -9,7 +9,7 @@ use crate::creds::mask_key_id;
 use crate::{EnvMap, Result};
 
 pub(crate) fn run(args: &ConfigArgs, env: &EnvMap) -> Result<String> {
-    let r = session::resolve(args.creds.profile.as_deref(), &args.creds.overrides(), env)?;
+    let r = session::resolve(args.creds.profile(), &args.creds.overrides(), env)?;
     let mut rows: Vec<(String, String, String)> = Vec::new();
     let mut row = |key: &str, value: String, origin: String| rows.push((key.to_string(), value, origin));
     row("profile", r.display_name().to_string(), String::new());

@@ -15,14 +15,20 @@ pub(crate) fn run(args: &ListArgs, env: &EnvMap) -> Result<String> {
         return list_mfa(creds, *json || args.json, env);
     }
     let paths = Paths::from_env(&env::original(env));
-    let profiles = config::list_profiles(&Files::load(&paths)?);
+    let files = Files::load(&paths)?;
+    let profiles = config::list_profiles(&files);
     // An empty list would look like a broken command: say where runas looked (not for
     // `--names`, which scripts read, nor `--json`, where `[]` says it).
     if profiles.is_empty() && !args.names && !args.json {
+        let missing = match files.missing.as_slice() {
+            [] => String::new(),
+            notes => format!(" ({})", notes.join("; ")),
+        };
         eprintln!(
-            "runas: no profiles in {} or {}; add one (see the README's quick start)",
+            "runas: no profiles in {} or {}{}; add one (see the README's quick start)",
             crate::one_line(&paths.config.display().to_string()),
-            crate::one_line(&paths.credentials.display().to_string())
+            crate::one_line(&paths.credentials.display().to_string()),
+            crate::one_line(&missing)
         );
     }
     if args.json {

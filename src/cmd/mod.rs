@@ -71,7 +71,14 @@ pub enum Outcome {
 
 /// Run one command; the returned text is for stdout.
 pub fn run(cli: Cli, env: EnvMap) -> Result<Outcome> {
-    let env = &env;
+    let command = cli.command.name();
+    run_command(cli, &env).map_err(|e| match e {
+        crate::Error::NoProfile { .. } => crate::Error::NoProfile { command },
+        e => e,
+    })
+}
+
+fn run_command(cli: Cli, env: &EnvMap) -> Result<Outcome> {
     let text = match cli.command {
         Command::List(args) => list::run(&args, env),
         Command::Config(args) => config::run(&args, env),

@@ -50,8 +50,8 @@ pub(crate) fn resolve(profile: Option<&str>, overrides: &Overrides, env: &EnvMap
 pub(crate) fn or_default(args: &CredentialArgs, env: &EnvMap) -> CredentialArgs {
     let mut args = args.clone();
     if matches!(
-        config::requested_profile(args.profile.as_deref(), env),
-        Err(crate::Error::NoProfile)
+        config::requested_profile(args.profile(), env),
+        Err(crate::Error::NoProfile { .. })
     ) {
         args.profile = Some("default".into());
     }
@@ -81,7 +81,7 @@ impl Session {
         if let Some(code) = &given_code {
             provider::check_mfa_code(code, "your MFA device")?;
         }
-        let resolved = resolve(args.profile.as_deref(), &args.overrides(), env)?;
+        let resolved = resolve(args.profile(), &args.overrides(), env)?;
         let mut cache = Cache::from_env(&env::original(env), min_ttl);
         if args.no_prompt {
             // Another runas may hold the lock while it waits for someone to type a code: a

@@ -33,6 +33,8 @@ pub const CHAINED_ROLE_MAX: Duration = Duration::from_secs(3600);
 pub struct Paths {
     pub config: PathBuf,
     pub credentials: PathBuf,
+    /// The files a variable named, with the variable: a missing one is worth saying.
+    pub named: Vec<(&'static str, PathBuf)>,
 }
 
 impl Paths {
@@ -41,13 +43,21 @@ impl Paths {
             .get("HOME")
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("/"));
-        let pick = |var: &str, default: &str| match env.get(var).filter(|v| !v.is_empty()) {
-            Some(v) => expand_tilde(v, &home),
+        let mut named = Vec::new();
+        let mut pick = |var: &'static str, default: &str| match env.get(var).filter(|v| !v.is_empty()) {
+            Some(v) => {
+                let path = expand_tilde(v, &home);
+                named.push((var, path.clone()));
+                path
+            }
             None => home.join(".aws").join(default),
         };
+        let config = pick("AWS_CONFIG_FILE", "config");
+        let credentials = pick("AWS_SHARED_CREDENTIALS_FILE", "credentials");
         Paths {
-            config: pick("AWS_CONFIG_FILE", "config"),
-            credentials: pick("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+            config,
+            credentials,
+            named,
         }
     }
 }
@@ -68,6 +78,9 @@ pub struct Files {
     pub credentials: IniFile,
     /// Profile name → position of its section in `config`, so every lookup is O(1).
     profiles: HashMap<String, usize>,
+    /// `AWS_CONFIG_FILE=/x: no such file` for a file a variable names that does not exist: an
+    /// empty file to the resolver, as in every SDK, but said wherever a profile is not found.
+    pub missing: Vec<String>,
 }
 
 impl Files {
@@ -87,14 +100,20 @@ impl Files {
             config,
             credentials,
             profiles,
+            missing: Vec::new(),
         }
     }
 
     pub fn load(paths: &Paths) -> Result<Files> {
-        Ok(Files::new(
-            IniFile::load(&paths.config)?,
-            IniFile::load(&paths.credentials)?,
-        ))
+        let mut files = Files::new(IniFile::load(&paths.config)?, IniFile::load(&paths.credentials)?);
+        for (var, path) in &paths.named {
+            if matches!(std::fs::metadata(path), Err(e) if e.kind() == std::io::ErrorKind::NotFound) {
+                files
+                    .missing
+                    .push(format!("{var}={}: no such file", path.display()));
+            }
+        }
+        Ok(files)
     }
 
     /// The config section of a profile: `[default]` (or `[profile default]`), else `[profile NAME]`.
@@ -346,7 +365,7 @@ impl Resolved {
 /// (and a switched shell's keys are runas's: `original` is the shell as it was before).
 pub fn requested_profile_or_keys(arg: Option<&str>, env: &EnvMap, original: &EnvMap) -> Result<String> {
     match requested_profile(arg, env) {
-        Err(Error::NoProfile) if env_keys(original).is_some() => Ok("default".into()),
+        Err(Error::NoProfile { .. }) if env_keys(original).is_some() => Ok("default".into()),
         other => other,
     }
 }
@@ -358,7 +377,7 @@ pub fn requested_profile(arg: Option<&str>, env: &EnvMap) -> Result<String> {
         .or_else(|| named("AWS_PROFILE"))
         .or_else(|| named("AWS_DEFAULT_PROFILE"))
         .or_else(|| named("AWSRUNAS_PROFILE"))
-        .ok_or(Error::NoProfile)
+        .ok_or(Error::NoProfile { command: "env" })
 }
 
 /// True for `arn:PARTITION:iam::ACCOUNT:role/[path/]name` in the aws, aws-cn and aws-us-gov
@@ -419,6 +438,9 @@ pub fn resolve(files: &Files, env: &EnvMap, flags: &Overrides, requested: &str) 
     let own = |key: &str| lineage.iter().find_map(|p| files.own(p, key));
     let iam_endpoint_url = endpoint_url(Service::Iam, files, env, &own).filter(non_empty);
     let endpoint_url = endpoint_url(Service::Sts, files, env, &own).filter(non_empty);
+    for setting in [&endpoint_url, &iam_endpoint_url].into_iter().flatten() {
+        check_endpoint(setting)?;
+    }
     // The profile's `endpoint_url` is both services' endpoint: said once.
     let iam_own = (iam_endpoint_url != endpoint_url).then_some(&iam_endpoint_url);
     for (service, setting) in [(Service::Sts, Some(&endpoint_url)), (Service::Iam, iam_own)] {
@@ -924,6 +946,25 @@ fn endpoint_url(
         .or_else(|| inherited("endpoint_url").map(|(v, o)| Setting::new(v, o)))
 }
 
+/// An endpoint URL names its scheme: the SDK cannot use `localhost:4566` (and would say so by
+/// dumping the whole request).
+fn check_endpoint(setting: &Setting<String>) -> Result<()> {
+    let value = setting.value.trim();
+    let scheme = |s: &str| value.get(..s.len()).is_some_and(|p| p.eq_ignore_ascii_case(s));
+    if scheme("https://") || scheme("http://") {
+        return Ok(());
+    }
+    Err(Error::BadValue {
+        origin: setting.origin.clone(),
+        key: "endpoint_url",
+        value: setting.value.clone(),
+        reason: format!(
+            "an endpoint URL starts with its scheme: write https://{value} (or http:// for a \
+             local server)"
+        ),
+    })
+}
+
 /// A warning for an `http://` endpoint that a file set: MFA codes and session tokens would
 /// cross the network in clear, and a line planted in a file should not do that unnoticed. One
 /// from the environment stays silent: that is a deliberate choice of the moment (a local test
@@ -1048,6 +1089,7 @@ pub fn unknown_profile(files: &Files, requested: &str) -> Error {
         return Error::UnknownProfile {
             name: requested.to_string(),
             suggestions: Vec::new(),
+            missing: files.missing.clone(),
         };
     }
     let wanted = requested.to_lowercase();
@@ -1063,6 +1105,7 @@ pub fn unknown_profile(files: &Files, requested: &str) -> Error {
     Error::UnknownProfile {
         name: requested.to_string(),
         suggestions,
+        missing: files.missing.clone(),
     }
 }
 

@@ -73,7 +73,7 @@ fn the_argument_wins_then_aws_profile_then_aws_default_profile_then_the_switched
         requested_profile(None, &env(&[("AWS_PROFILE", "")]))
             .unwrap_err()
             .to_string(),
-        Error::NoProfile.to_string()
+        Error::NoProfile { command: "env" }.to_string()
     );
 }
 
@@ -704,7 +704,8 @@ fn paths_come_from_the_environment_or_home() {
         p,
         Paths {
             config: "/h/.aws/config".into(),
-            credentials: "/h/.aws/credentials".into()
+            credentials: "/h/.aws/credentials".into(),
+            named: Vec::new(),
         }
     );
     let p = Paths::from_env(&env(&[
@@ -716,7 +717,11 @@ fn paths_come_from_the_environment_or_home() {
         p,
         Paths {
             config: "/h/c".into(),
-            credentials: "/k".into()
+            credentials: "/k".into(),
+            named: vec![
+                ("AWS_CONFIG_FILE", "/h/c".into()),
+                ("AWS_SHARED_CREDENTIALS_FILE", "/k".into())
+            ],
         }
     );
 }
@@ -1157,12 +1162,12 @@ fn a_run_without_a_profile_takes_the_environments_keys() {
     assert_eq!(requested_profile_or_keys(None, &keys, &keys).unwrap(), "default");
     assert!(matches!(
         requested_profile_or_keys(None, &no_env(), &no_env()),
-        Err(Error::NoProfile)
+        Err(Error::NoProfile { .. })
     ));
     // In a switched shell the keys are runas's own: `original` has none.
     assert!(matches!(
         requested_profile_or_keys(None, &keys, &no_env()),
-        Err(Error::NoProfile)
+        Err(Error::NoProfile { .. })
     ));
     let r = resolve(&files("", ""), &keys, &Overrides::default(), "default").unwrap();
     assert_eq!(r.keys().unwrap().access_key_id, "AKIAENVIRONMENT00000");
