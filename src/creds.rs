@@ -34,6 +34,19 @@ impl std::fmt::Debug for Credentials {
 /// one STS gave, and runas treats it as a corrupt cache entry.
 pub const LAST_EXPIRATION: u64 = 253_402_300_799;
 
+/// RFC 3339 in UTC with `Z`: what botocore, the JS SDK and starship read, and every time in
+/// runas's JSON. Times past the year 9999, which RFC 3339 cannot write, are written as its last
+/// second.
+pub fn rfc3339(epoch_secs: u64) -> String {
+    let secs = epoch_secs.min(LAST_EXPIRATION);
+    humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(secs)).to_string()
+}
+
+/// Serialises seconds since the epoch as [`rfc3339`].
+pub fn serialize_rfc3339<S: serde::Serializer>(secs: &u64, out: S) -> Result<S::Ok, S::Error> {
+    out.serialize_str(&rfc3339(*secs))
+}
+
 /// How far an expiration STS gives may lie past what was asked for before it counts as
 /// wrong: clock skew between STS and this machine.
 pub const EXPIRY_SKEW: Duration = Duration::from_secs(5 * 60);

@@ -48,7 +48,6 @@ pub fn is_valid_name(name: &str) -> bool {
 
 use crate::creds::Credentials;
 use crate::{EnvMap, Error, Result};
-use std::time::{Duration, UNIX_EPOCH};
 
 /// The shell variable, never exported, where a shell keeps the variables it had before its
 /// first switch (a JSON object of name → value), so `runas unset` puts them back rather than
@@ -134,7 +133,7 @@ pub fn switch(target: &Switch<'_>, env: &EnvMap) -> Result<Vec<Op>> {
     }
     match c.expiration {
         Some(secs) => {
-            ops.push(Op::Set("AWS_CREDENTIAL_EXPIRATION", rfc3339(secs)));
+            ops.push(Op::Set("AWS_CREDENTIAL_EXPIRATION", crate::creds::rfc3339(secs)));
             ops.push(Op::Set(EXPIRES, secs.to_string()));
         }
         None => ops.extend([Op::Unset("AWS_CREDENTIAL_EXPIRATION"), Op::Unset(EXPIRES)]),
@@ -284,13 +283,6 @@ fn check_values(ops: &[Op]) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// RFC 3339 in UTC with `Z`: what botocore, the JS SDK and starship read. Times past the year
-/// 9999, which RFC 3339 cannot write, are written as its last second.
-pub fn rfc3339(epoch_secs: u64) -> String {
-    let secs = epoch_secs.min(crate::creds::LAST_EXPIRATION);
-    humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(secs)).to_string()
 }
 
 #[cfg(test)]

@@ -176,6 +176,7 @@ fn credential_process_output_lasts_15_minutes_even_with_a_short_min_ttl() {
         .run(&["env", "--format", "json", "prod"], &short_ttl);
     assert!(o.status.success() && o.stderr.is_empty(), "{}", stderr(&o));
     let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    crate::common::sandbox::assert_json_style(&doc, &["Expiration"]);
     assert_eq!(doc["Version"], 1, "{doc}");
     for key in ["AccessKeyId", "SecretAccessKey", "SessionToken"] {
         assert!(doc[key].as_str().is_some_and(|v| !v.is_empty()), "{key} in {doc}");

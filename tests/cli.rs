@@ -1,6 +1,6 @@
 //! The binary as users meet it, without STS: profiles, settings, errors and exit codes.
 
-use crate::common::sandbox::{assert_error, stderr, stdout};
+use crate::common::sandbox::{assert_error, assert_json_style, stderr, stdout};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -81,10 +81,12 @@ fn list_json_is_for_tools() {
     let s = Sandbox::new(CONFIG, CREDS);
     let o = s.runas(&["list", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v[1]["name"], "ops");
-    assert_eq!(v[1]["kind"], "chain");
-    assert_eq!(v[1]["source_profile"], "prod");
-    assert_eq!(v[0]["kind"], "keys");
+    assert_json_style(&v, &[]);
+    assert_eq!(v[1]["Name"], "ops");
+    assert_eq!(v[1]["Kind"], "chain");
+    assert_eq!(v[1]["SourceProfile"], "prod");
+    assert_eq!(v[1]["RoleArn"], "arn:aws:iam::123456789012:role/ops");
+    assert_eq!(v[0]["Kind"], "keys");
 }
 
 #[test]

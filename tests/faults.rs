@@ -760,7 +760,7 @@ fn thirty_two_cold_runs_at_once_make_one_sts_call_and_print_the_same_valid_expor
 /// Found by this suite (fixed): a cache entry whose expiration is past the year 9999 (a corrupted or
 /// foreign file that is still well-formed JSON) makes runas panic (exit 101, "overflow when
 /// adding duration to instant" in `Credentials::time_left`, or humantime's formatter failing
-/// in `env::rfc3339`) instead of being a miss like any other bad entry.
+/// in `creds::rfc3339`) instead of being a miss like any other bad entry.
 #[test]
 fn a_cache_entry_with_an_absurd_expiration_is_a_miss_not_a_panic() {
     let moto = moto();

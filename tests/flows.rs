@@ -355,6 +355,7 @@ fn a_role_duration_over_an_hour_assumes_the_role_directly_with_mfa() {
 
     // The cached role is the role: STS itself says so.
     let who = json(&lab.run(&["whoami", "prod", "-a", "2h", "--no-prompt", "--json"]));
+    crate::common::sandbox::assert_json_style(&who, &[]);
     assert_eq!(sts.actions(), ["GetCallerIdentity"]);
     assert_eq!(who["Arn"], "arn:aws:sts::123456789012:assumed-role/prod/alice");
 

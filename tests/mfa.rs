@@ -4,7 +4,7 @@
 use crate::common;
 
 use common::moto::Moto;
-use common::sandbox::{Sandbox, assert_error, stderr, stdout};
+use common::sandbox::{Sandbox, assert_error, assert_json_style, stderr, stdout};
 use std::process::Command;
 
 /// Runs the AWS CLI against moto with placeholder admin keys and returns its stdout.
@@ -106,8 +106,10 @@ fn list_mfa_shows_the_devices_of_the_user_behind_the_keys() {
 
     let json = sandbox.run(&["list", "mfa", "--json", "default"], &vars);
     let devices: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    assert_eq!(devices[0]["serial_number"], serial.as_str());
-    assert!(devices[0]["enabled"].as_u64().unwrap() > 1_600_000_000);
+    assert_json_style(&devices, &["EnableDate"]);
+    assert_eq!(devices[0]["SerialNumber"], serial.as_str());
+    let enabled = humantime::parse_rfc3339(devices[0]["EnableDate"].as_str().unwrap()).unwrap();
+    assert!(enabled > std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_600_000_000));
 }
 
 #[test]

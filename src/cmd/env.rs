@@ -78,7 +78,7 @@ fn credential_process_json(creds: &Credentials) -> String {
         doc["SessionToken"] = token.clone().into();
     }
     if let Some(exp) = creds.expiration {
-        doc["Expiration"] = env::rfc3339(exp).into();
+        doc["Expiration"] = crate::creds::rfc3339(exp).into();
     }
     format!("{doc}\n")
 }

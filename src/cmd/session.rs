@@ -126,7 +126,7 @@ impl Session {
 
 /// What `-e` says: when, and how long from now (as aws-runas said it).
 fn expires_line(expiration: u64, now: u64) -> String {
-    let when = env::rfc3339(expiration);
+    let when = crate::creds::rfc3339(expiration);
     match expiration.checked_sub(now).filter(|&left| left > 0) {
         Some(left) => format!(
             "credentials expire at {when} (in {})",

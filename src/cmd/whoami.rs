@@ -40,7 +40,7 @@ pub(crate) fn run(args: &WhoamiArgs, env: &EnvMap) -> Result<String> {
     if args.json {
         return Ok(format!(
             "{}\n",
-            serde_json::json!({"Account": id.account, "Arn": id.arn, "UserId": id.user_id})
+            serde_json::to_string(&id).expect("an identity serialises")
         ));
     }
     Ok(format!(

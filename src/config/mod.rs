@@ -1109,8 +1109,10 @@ pub fn unknown_profile(files: &Files, requested: &str) -> Error {
     }
 }
 
-/// What `runas list` shows for each profile.
+/// What `runas list` shows for each profile (`--json`: AWS's PascalCase field names, as
+/// everywhere in runas's JSON; the kind's value in snake_case).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct ProfileSummary {
     pub name: String,
     pub kind: ProfileKind,

@@ -694,7 +694,7 @@ fn list_shows_every_profile_sorted_with_its_kind() {
         ]
     );
     let json = serde_json::to_value(list_profiles(&seed())).unwrap();
-    assert_eq!(json[2]["kind"], "chain");
+    assert_eq!(json[2]["Kind"], "chain");
 }
 
 #[test]

@@ -47,19 +47,23 @@ pub struct WebIdentity<'a> {
     pub duration: Duration,
 }
 
-/// GetCallerIdentity's answer.
+/// GetCallerIdentity's answer (`whoami --json`: AWS's field names, as everywhere in runas's JSON).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct Identity {
     pub account: String,
     pub arn: String,
     pub user_id: String,
 }
 
-/// An MFA device of an IAM user, as ListMFADevices gives it.
+/// An MFA device of an IAM user, as ListMFADevices gives it (`list mfa --json`: AWS's field
+/// names, the time in RFC 3339).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct MfaDevice {
     pub serial_number: String,
     /// When it was enabled, seconds since the epoch.
+    #[serde(rename = "EnableDate", serialize_with = "crate::creds::serialize_rfc3339")]
     pub enabled: u64,
 }
 

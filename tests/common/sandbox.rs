@@ -229,6 +229,35 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).expect("stderr is UTF-8")
 }
 
+/// runas's one JSON style, AWS's own (what `aws` prints and credential_process reads): field
+/// names in PascalCase, times in RFC 3339 UTC ending in `Z`. Checked at every depth of `value`;
+/// `times` names the fields that hold a time.
+pub fn assert_json_style(value: &serde_json::Value, times: &[&str]) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, field) in map {
+                assert!(
+                    key.starts_with(|c: char| c.is_ascii_uppercase())
+                        && key.chars().all(|c| c.is_ascii_alphanumeric()),
+                    "field {key:?} is not PascalCase in {value}"
+                );
+                if times.contains(&key.as_str()) {
+                    let text = field
+                        .as_str()
+                        .unwrap_or_else(|| panic!("{key} is not a string: {field}"));
+                    assert!(
+                        text.ends_with('Z') && humantime::parse_rfc3339(text).is_ok(),
+                        "{key} = {text:?} is not RFC 3339 UTC"
+                    );
+                }
+                assert_json_style(field, times);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| assert_json_style(v, times)),
+        _ => {}
+    }
+}
+
 /// An error as runas reports one: exit 1, nothing on stdout, one line on stderr with `message`.
 pub fn assert_error(o: &Output, message: &str) {
     assert_eq!(o.status.code(), Some(1), "stderr: {}", stderr(o));
