@@ -103,9 +103,15 @@ const MAX_ENTRY_AGE: Duration = Duration::from_secs(36 * 3600 + 5 * 60);
 /// Identifies one cached credential: a SHA-256 over the kind and the ordered parts that decide
 /// what STS would return (source access key id, MFA serial, role ARN, external id, session
 /// name, duration…). Only the hex digest is kept; it names the files.
+///
+/// It also carries a label that is not part of the hash: the kind and the profile the entry is
+/// for, written into the entry (never a secret) so `runas cache list` and `clear` can say what
+/// each entry is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CacheKey {
     hex: String,
+    kind: String,
+    profile: String,
 }
 
 impl CacheKey {
@@ -125,7 +131,25 @@ impl CacheKey {
             hex.push(char::from(DIGITS[usize::from(byte >> 4)]));
             hex.push(char::from(DIGITS[usize::from(byte & 0xf)]));
         }
-        CacheKey { hex }
+        CacheKey {
+            hex,
+            kind: kind.to_string(),
+            profile: String::new(),
+        }
+    }
+
+    /// The same key, labelled as `profile`'s.
+    pub fn for_profile(mut self, profile: &str) -> Self {
+        self.profile = profile.to_string();
+        self
+    }
+
+    pub fn kind(&self) -> &str {
+        &self.kind
+    }
+
+    pub fn profile(&self) -> &str {
+        &self.profile
     }
 
     /// The lowercase hex SHA-256: 64 characters, safe as a file name.
@@ -324,13 +348,19 @@ impl Cache {
     /// could let a process that is waiting on the old file and one that opens a new file both
     /// think they hold the lock.
     pub fn remove(&self, key: &CacheKey) -> Result<bool> {
+        Ok(self.take(key)?.is_some())
+    }
+
+    /// Removes the entry for `key` and says what it was, if there was one.
+    pub fn take(&self, key: &CacheKey) -> Result<Option<Listed>> {
         if self.dir.is_none() {
-            return Ok(false);
+            return Ok(None);
         }
         let path = self.entry_path(key);
+        let entry = read_entry(&path, key).ok();
         match fs::remove_file(&path) {
-            Ok(()) => Ok(true),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Ok(()) => Ok(Some(Listed::of(entry.as_ref(), Some(key)))),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(Error::Cache {
                 path,
                 problem: format!("cannot remove it: {e}; check the permissions of its folder"),
@@ -338,18 +368,32 @@ impl Cache {
         }
     }
 
-    /// Removes every entry, lock and leftover temporary file runas made in the cache folder
-    /// (recognised by name; other files are left alone) and returns how many entries went.
-    /// A missing folder is an empty cache. Keeps going past a file it cannot remove and then
-    /// reports the first such failure. A runas holding a lock at that moment keeps it on the
-    /// removed file, so one started meanwhile may call STS once more: harmless.
-    pub fn clear(&self) -> Result<usize> {
+    /// Whether there is an entry file for `key` (valid or not).
+    pub fn holds(&self, key: &CacheKey) -> bool {
+        self.dir.is_some() && fs::symlink_metadata(self.entry_path(key)).is_ok()
+    }
+
+    /// Every entry in the folder, sorted by profile and kind: what each is for and when it
+    /// expires (expired ones too; a file that cannot be read has no expiry). A missing folder
+    /// is an empty cache.
+    pub fn list(&self) -> Result<Vec<Listed>> {
+        let mut listed: Vec<Listed> = self
+            .entry_files()?
+            .iter()
+            .map(|path| Listed::of(read_entry_file(path).ok().as_ref(), None))
+            .collect();
+        listed.sort_by(|a, b| (&a.profile, &a.kind).cmp(&(&b.profile, &b.kind)));
+        Ok(listed)
+    }
+
+    /// The entry files runas wrote in the folder (recognised by name).
+    fn entry_files(&self) -> Result<Vec<PathBuf>> {
         let Some(dir) = self.dir.as_deref() else {
-            return Ok(0);
+            return Ok(Vec::new());
         };
         let listing = match fs::read_dir(dir) {
             Ok(listing) => listing,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => {
                 return Err(Error::Cache {
                     path: dir.to_path_buf(),
@@ -357,7 +401,33 @@ impl Cache {
                 });
             }
         };
-        let mut removed = 0;
+        Ok(listing
+            .flatten()
+            .filter(|item| item.file_name().to_str().and_then(file_kind) == Some(FileKind::Entry))
+            .map(|item| item.path())
+            .collect())
+    }
+
+    /// Removes every entry, lock and leftover temporary file runas made in the cache folder
+    /// (recognised by name; other files are left alone) and returns the entries that went.
+    /// A missing folder is an empty cache. Keeps going past a file it cannot remove and then
+    /// reports the first such failure. A runas holding a lock at that moment keeps it on the
+    /// removed file, so one started meanwhile may call STS once more: harmless.
+    pub fn clear(&self) -> Result<Vec<Listed>> {
+        let Some(dir) = self.dir.as_deref() else {
+            return Ok(Vec::new());
+        };
+        let listing = match fs::read_dir(dir) {
+            Ok(listing) => listing,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => {
+                return Err(Error::Cache {
+                    path: dir.to_path_buf(),
+                    problem: format!("cannot list it: {e}; check that it is a readable folder"),
+                });
+            }
+        };
+        let mut removed = Vec::new();
         let mut first_failure = None;
         for item in listing.flatten() {
             let name = item.file_name();
@@ -365,8 +435,10 @@ impl Cache {
                 continue;
             };
             let path = item.path();
+            let listed =
+                (kind == FileKind::Entry).then(|| Listed::of(read_entry_file(&path).ok().as_ref(), None));
             match fs::remove_file(&path) {
-                Ok(()) => removed += usize::from(kind == FileKind::Entry),
+                Ok(()) => removed.extend(listed),
                 // Gone already: another runas cleared or renamed it meanwhile.
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
                 Err(e) => {
@@ -377,6 +449,7 @@ impl Cache {
                 }
             }
         }
+        removed.sort_by(|a, b| (&a.profile, &a.kind).cmp(&(&b.profile, &b.kind)));
         match first_failure {
             Some(e) => Err(e),
             None => Ok(removed),
@@ -506,6 +579,8 @@ impl Cache {
         let entry = EntryRef {
             version: FORMAT_VERSION,
             key: &key.hex,
+            kind: &key.kind,
+            profile: &key.profile,
             written_at_ms: epoch_ms(SystemTime::now()),
             credentials,
         };
@@ -538,16 +613,60 @@ struct EntryRef<'a> {
     version: u64,
     /// The key it was written for: a file renamed onto another key's name is a miss there.
     key: &'a str,
+    /// What it is and whose (the key's label), for `runas cache list`.
+    kind: &'a str,
+    profile: &'a str,
     written_at_ms: u64,
     credentials: &'a Credentials,
 }
 
-/// The entry file as read.
+/// The entry file as read. Entries written before the label was added have none.
 #[derive(Debug, Deserialize)]
 struct Entry {
     key: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    profile: String,
     written_at_ms: u64,
     credentials: Credentials,
+}
+
+/// A cache entry as `runas cache list` and `clear` show it: never a secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Listed {
+    /// The profile (or role ARN) it is for; `-` for an entry that does not say.
+    pub profile: String,
+    /// `session`, `role`, `process`, `web-identity`, `imds` or `ecs`; `-` when unknown.
+    pub kind: String,
+    /// When the credentials expire; `None` for a file that could not be read.
+    #[serde(serialize_with = "serialize_expiration")]
+    pub expiration: Option<u64>,
+}
+
+fn serialize_expiration<S: serde::Serializer>(secs: &Option<u64>, out: S) -> Result<S::Ok, S::Error> {
+    match secs {
+        Some(secs) => crate::creds::serialize_rfc3339(secs, out),
+        None => out.serialize_none(),
+    }
+}
+
+impl Listed {
+    fn of(entry: Option<&Entry>, key: Option<&CacheKey>) -> Listed {
+        let label = |from_entry: Option<&str>, from_key: Option<&str>| {
+            from_entry
+                .or(from_key)
+                .filter(|s| !s.is_empty())
+                .unwrap_or("-")
+                .to_string()
+        };
+        Listed {
+            profile: label(entry.map(|e| e.profile.as_str()), key.map(CacheKey::profile)),
+            kind: label(entry.map(|e| e.kind.as_str()), key.map(CacheKey::kind)),
+            expiration: entry.and_then(|e| e.credentials.expiration),
+        }
+    }
 }
 
 /// Only the version, read first so a file of another version is told apart from a corrupt one.
@@ -602,6 +721,15 @@ impl std::fmt::Display for Refusal {
 /// One open and one read. Mode and owner come from the opened file (fstat), so a file swapped
 /// between a check and the open cannot slip through.
 fn read_entry(path: &Path, key: &CacheKey) -> Result<Entry, Miss> {
+    let entry = read_entry_file(path)?;
+    if entry.key != key.hex {
+        return Err(Miss::WrongKey);
+    }
+    Ok(entry)
+}
+
+/// `read_entry` without the key check: for listing what is there.
+fn read_entry_file(path: &Path) -> Result<Entry, Miss> {
     let file = OpenOptions::new()
         .read(true)
         // runas never makes the entry a symlink; following one could read a file chosen by
@@ -628,11 +756,7 @@ fn read_entry(path: &Path, key: &CacheKey) -> Result<Entry, Miss> {
         .take(MAX_ENTRY_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(Miss::Unreadable)?;
-    let entry = parse_entry(&bytes)?;
-    if entry.key != key.hex {
-        return Err(Miss::WrongKey);
-    }
-    Ok(entry)
+    parse_entry(&bytes)
 }
 
 fn parse_entry(bytes: &[u8]) -> Result<Entry, Miss> {
@@ -1417,7 +1541,7 @@ mod tests {
         ] {
             fs::write(cache.dir().join(foreign), "keep").unwrap();
         }
-        assert_eq!(cache.clear().unwrap(), 2);
+        assert_eq!(cache.clear().unwrap().len(), 2);
         let mut left = vec![
             ".hidden".to_string(),
             "abc.json".to_string(),
@@ -1426,13 +1550,44 @@ mod tests {
         ];
         left.sort();
         assert_eq!(names_in(cache.dir()), left);
-        assert_eq!(cache.clear().unwrap(), 0);
+        assert_eq!(cache.clear().unwrap().len(), 0);
+    }
+
+    #[test]
+    fn list_says_whose_each_entry_is_and_takes_entries_from_before_labels() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = cache_in(tmp.path());
+        let labelled = CacheKey::new("role", &["x"]).for_profile("prod");
+        cache
+            .get_or_fetch(&labelled, false, || Ok(creds("ASIA1", 3600)))
+            .unwrap();
+        // An entry as runas wrote them before the label: no kind, no profile.
+        let old = CacheKey::new("session", &["y"]);
+        let body = serde_json::json!({
+            "version": FORMAT_VERSION,
+            "key": old.hex,
+            "written_at_ms": epoch_ms(SystemTime::now()),
+            "credentials": creds("ASIA2", 3600),
+        });
+        fs::write(cache.entry_path(&old), body.to_string()).unwrap();
+        fs::set_permissions(cache.entry_path(&old), fs::Permissions::from_mode(0o600)).unwrap();
+        let listed = cache.list().unwrap();
+        let labels: Vec<(&str, &str)> = listed
+            .iter()
+            .map(|l| (l.profile.as_str(), l.kind.as_str()))
+            .collect();
+        assert_eq!(labels, [("-", "-"), ("prod", "role")]);
+        assert!(listed.iter().all(|l| l.expiration.is_some()));
+        let shown = serde_json::to_string(&listed).unwrap();
+        assert!(!shown.contains("ASIA"), "{shown}");
+        // The old entry is still served for its key.
+        assert!(cache.get(&old).is_some());
     }
 
     #[test]
     fn clearing_a_missing_folder_removes_nothing() {
         let tmp = tempfile::tempdir().unwrap();
-        assert_eq!(cache_in(tmp.path()).clear().unwrap(), 0);
+        assert_eq!(cache_in(tmp.path()).clear().unwrap().len(), 0);
     }
 
     #[test]
@@ -1622,7 +1777,7 @@ mod tests {
             .get_or_fetch(&key(), false, || Ok(creds("ASIA", 3600)))
             .unwrap();
         assert_eq!(fetched.access_key_id, "ASIA");
-        assert_eq!(cache.clear().unwrap(), 0);
+        assert_eq!(cache.clear().unwrap().len(), 0);
     }
 
     #[test]

@@ -108,11 +108,27 @@ pub enum CompletionShell {
 
 #[derive(Debug, Subcommand)]
 pub enum CacheAction {
-    /// Remove cached credentials: PROFILE's, or all of them
+    /// Remove cached credentials: PROFILE's own, or all of them; lists what it removed
     Clear {
         /// Profile name or role ARN [default: every entry]
         #[arg(add = ArgValueCandidates::new(profile_names))]
         profile: Option<String>,
+
+        /// Also the session token PROFILE's roles are assumed with (shared with the other
+        /// profiles of that source, which then need an MFA code again)
+        #[arg(long, requires = "profile")]
+        session: bool,
+
+        /// Every entry of PROFILE's chain: its session and each role on the way
+        #[arg(long, requires = "profile", conflicts_with = "session")]
+        all: bool,
+    },
+    /// List the cached credentials: profile, kind, expiry (never a secret)
+    #[command(visible_alias = "ls")]
+    List {
+        /// Print JSON for tools
+        #[arg(long)]
+        json: bool,
     },
 }
 

@@ -337,7 +337,7 @@ fn source_id(r: &Resolved) -> String {
 
 /// The key of what a metadata endpoint handed out: which kind, where, for which profile.
 fn endpoint_key(r: &Resolved, kind: &str, endpoint: &str) -> CacheKey {
-    CacheKey::new(kind, &[&issuer(r), &r.base, endpoint])
+    CacheKey::new(kind, &[&issuer(r), &r.base, endpoint]).for_profile(&r.base)
 }
 
 /// The key of the role a web identity token was exchanged for.
@@ -351,11 +351,12 @@ fn web_identity_key(r: &Resolved) -> CacheKey {
             &r.role_duration.value.as_secs().to_string(),
         ],
     )
+    .for_profile(&r.base)
 }
 
 /// The key of what a `credential_process` printed: the profile and its command.
 fn process_key(r: &Resolved) -> CacheKey {
-    CacheKey::new("process", &[&issuer(r), &r.base, &source_id(r)])
+    CacheKey::new("process", &[&issuer(r), &r.base, &source_id(r)]).for_profile(&r.base)
 }
 
 /// Who issues the credentials: the configured STS endpoint, or AWS's own in the partition of
@@ -392,6 +393,7 @@ fn session_key(r: &Resolved) -> CacheKey {
             &r.session_duration.value.as_secs().to_string(),
         ],
     )
+    .for_profile(&r.base)
 }
 
 /// The key of role `i` of the chain: the issuer, the source identity, how the first role is
@@ -415,7 +417,7 @@ fn role_key(r: &Resolved, plan: &Plan, i: usize) -> CacheKey {
         parts.push(duration.as_secs().to_string());
     }
     let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-    CacheKey::new("role", &parts)
+    CacheKey::new("role", &parts).for_profile(&r.roles[i].profile)
 }
 
 /// Every cache entry this profile can use: what `runas cache clear PROFILE` removes.

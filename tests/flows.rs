@@ -996,7 +996,7 @@ fn without_a_terminal_or_a_valid_code_nothing_reaches_sts() {
 // The cache commands and flags
 
 #[test]
-fn cache_clear_removes_a_profiles_entries_or_all_and_says_how_many() {
+fn cache_clear_removes_a_profiles_own_entries_and_lists_what_it_removed() {
     let sts = LocalSts::start();
     let lab = Lab::new(&sts.endpoint());
     exports(&lab.run(&["env", "prod", "-o", MFA_CODE, "--shell", "sh"]));
@@ -1004,27 +1004,91 @@ fn cache_clear_removes_a_profiles_entries_or_all_and_says_how_many() {
     assert_eq!(sts.actions(), ["GetSessionToken", "AssumeRole", "AssumeRole"]);
     assert_eq!(lab.sandbox.cache_entries().len(), 3, "session, prod, ops");
 
+    // `cache list`: each entry's profile, kind and expiry, and never a secret.
+    let o = lab.run(&["cache", "list"]);
+    assert_quiet_success(&o);
+    let rows: Vec<Vec<String>> = stdout(&o)
+        .lines()
+        .map(|l| l.split_whitespace().take(3).map(str::to_string).collect())
+        .collect();
+    let kinds: Vec<(&str, &str)> = rows.iter().map(|r| (r[0].as_str(), r[1].as_str())).collect();
+    assert_eq!(
+        kinds,
+        [("default", "session"), ("ops", "role"), ("prod", "role")],
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        rows.iter().all(|r| humantime::parse_rfc3339(&r[2]).is_ok()),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        !stdout(&o).contains("ASIA") && !stdout(&o).contains("Secret"),
+        "{}",
+        stdout(&o)
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&lab.run(&["cache", "list", "--json"]))).unwrap();
+    crate::common::sandbox::assert_json_style(&json, &["Expiration"]);
+    assert_eq!(json[0]["Profile"], "default");
+    assert_eq!(json[0]["Kind"], "session");
+
+    // A profile's own role credentials only: the MFA session it shares stays, and says so.
     let o = lab.run(&["cache", "clear", "prod"]);
     assert_quiet_success(&o);
-    assert_eq!(stdout(&o), "removed 2 cache entries\n", "prod's session and role");
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[0].starts_with("prod  role  "), "{text}");
+    assert_eq!(
+        lines[1],
+        "removed 1 cache entry; the session of default stays (--session removes it too)"
+    );
+    assert_eq!(lab.sandbox.cache_entries().len(), 2, "the session and ops stay");
+    // prod goes back to STS, without a code: the session is still there.
+    exports(&lab.run(&["env", "prod", "--no-prompt", "--shell", "sh"]));
+    assert_eq!(sts.actions(), ["AssumeRole"]);
+
+    // --session takes the session too.
+    let o = lab.run(&["cache", "clear", "prod", "--session"]);
+    assert_eq!(
+        stdout(&o).lines().last().unwrap(),
+        "removed 2 cache entries",
+        "{}",
+        stdout(&o)
+    );
     assert_eq!(lab.sandbox.cache_entries().len(), 1, "ops's own entry stays");
-    // prod goes back to STS, and needs a code again.
     let o = lab.run(&["env", "prod", "--no-prompt"]);
     assert_error(&o, "an MFA code is needed");
-    assert_eq!(sts.actions(), Vec::<String>::new());
     exports(&lab.run(&["env", "prod", "-o", MFA_CODE, "--shell", "sh"]));
     assert_eq!(sts.actions(), ["GetSessionToken", "AssumeRole"]);
 
-    let o = lab.run(&["cache", "clear"]);
-    assert_quiet_success(&o);
-    assert_eq!(stdout(&o), "removed 3 cache entries\n");
+    // --all: every entry of the profile's chain.
+    let o = lab.run(&["cache", "clear", "ops", "--all"]);
+    assert_eq!(
+        stdout(&o).lines().last().unwrap(),
+        "removed 3 cache entries",
+        "{}",
+        stdout(&o)
+    );
     assert!(lab.sandbox.cache_entries().is_empty());
-    let o = lab.run(&["cache", "clear"]);
-    assert_eq!(stdout(&o), "removed 0 cache entries\n");
+
     exports(&lab.run(&["env", "ops", "-o", MFA_CODE, "--shell", "sh"]));
     assert_eq!(sts.actions(), ["GetSessionToken", "AssumeRole", "AssumeRole"]);
     let o = lab.run(&["cache", "clear", "default"]);
-    assert_eq!(stdout(&o), "removed 1 cache entry\n", "the shared session");
+    assert_eq!(
+        stdout(&o).lines().last().unwrap(),
+        "removed 1 cache entry",
+        "default's own session"
+    );
+    let o = lab.run(&["cache", "clear"]);
+    assert_quiet_success(&o);
+    assert_eq!(stdout(&o).lines().last().unwrap(), "removed 2 cache entries");
+    assert!(lab.sandbox.cache_entries().is_empty());
+    let o = lab.run(&["cache", "clear"]);
+    assert_eq!(stdout(&o), "removed 0 cache entries\n");
+    assert_eq!(stdout(&lab.run(&["cache", "list"])), "");
 }
 
 /// The cache entry of the session token (moto's session keys are always the same).

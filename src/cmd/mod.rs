@@ -86,9 +86,14 @@ fn run_command(cli: Cli, env: &EnvMap) -> Result<Outcome> {
         Command::Unset(args) => unset::run(args.shell, env),
         Command::Exec(args) => return exec::run(&args, env).map(Outcome::Exit),
         Command::Whoami(args) => whoami::run(&args, env),
-        Command::Cache {
-            action: CacheAction::Clear { profile },
-        } => cache::clear(profile.as_deref(), env),
+        Command::Cache { action } => match action {
+            CacheAction::Clear {
+                profile,
+                session,
+                all,
+            } => cache::clear(profile.as_deref(), cache::Also { session, all }, env),
+            CacheAction::List { json } => cache::list(json, env),
+        },
         Command::Doctor => {
             let findings = doctor::check(env, &|settings| AwsSts::new(settings.clone()).server_date());
             Ok(doctor::report(&findings))
