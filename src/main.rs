@@ -39,21 +39,25 @@ fn main() -> ExitCode {
     };
     match runas::run(cli, runas::process_env()) {
         Ok(Outcome::Exit(code)) => ExitCode::from(code),
-        Ok(Outcome::Print(stdout)) => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(stdout.as_bytes()).and_then(|()| out.flush()) {
-                Ok(()) => ExitCode::SUCCESS,
-                // A closed pipe (`runas list | head -1`) is not worth a message.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("runas: cannot write to stdout: {e}");
-                    ExitCode::FAILURE
-                }
-            }
-        }
+        Ok(Outcome::Print(stdout)) => print(&stdout, 0),
+        Ok(Outcome::Report(stdout, code)) => print(&stdout, code),
         Err(e) => {
             eprintln!("runas: {}", runas::one_line(&e.to_string()));
             ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+/// Writes `stdout` and exits with `code`.
+fn print(stdout: &str, code: u8) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(stdout.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::from(code),
+        // A closed pipe (`runas list | head -1`) is not worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("runas: cannot write to stdout: {e}");
+            ExitCode::FAILURE
         }
     }
 }

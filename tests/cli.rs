@@ -413,3 +413,23 @@ fn an_endpoint_without_a_scheme_is_one_line() {
     assert!(stderr(&o).contains("write https://127.0.0.1:9"), "{}", stderr(&o));
     assert_eq!(stderr(&o).lines().count(), 1);
 }
+
+/// doctor prints its whole report either way, and exits 1 when it reports a problem, so a
+/// script or CI job can run it as a check.
+#[test]
+fn doctor_exits_1_when_it_reports_a_problem() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = Sandbox::new(CONFIG, CREDS);
+    let creds = s.home().join(".aws/credentials");
+    std::fs::set_permissions(&creds, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let o = s.runas(&["doctor"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("problem  "), "{}", stdout(&o));
+    std::fs::set_permissions(&creds, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let o = s.runas(&["doctor"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("problem  credentials file"), "{}", stdout(&o));
+    let summary = stdout(&o).lines().last().unwrap().to_string();
+    assert!(summary.starts_with("1 problem(s), "), "{summary}");
+    assert!(o.stderr.is_empty(), "the report is the output: {}", stderr(&o));
+}

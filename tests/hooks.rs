@@ -438,7 +438,10 @@ fn a_refresh_that_needs_mfa_says_so_once_and_changes_nothing(shell: &'static She
         .filter(|l| l.contains("was not refreshed"))
         .collect();
     assert_eq!(messages.len(), 1, "one line, not one per prompt:\n{screen}");
+    // The refresh may print while typed-ahead text is on that line: the message is where it
+    // starts.
     let line = messages[0].trim_end();
+    let line = &line[line.find("runas: ").unwrap_or(0)..];
     assert!(line.starts_with("runas: prod expires in "), "{line}");
     assert!(line.contains("an MFA code is needed"), "{line}");
     assert!(line.ends_with("type: runas use prod"), "{line}");

@@ -98,7 +98,8 @@ fn no_secret_or_mfa_code_reaches_stderr_in_any_mode() {
     run(&["whoami", "prod", "--json"], &[], true);
     run(&["config", "ops"], &[], true);
     run(&["list"], &[], true);
-    run(&["doctor"], &[], true);
+    // Exits 1: it reports the sandbox's credentials file, readable by others (0644).
+    run(&["doctor"], &[], false);
     run(&["unset", "--shell", "bash"], &[], true);
     // Failures that hold a secret or a code close by.
     run(&["env", "prod", "-r", "-s", "-o", "12345"], &[], false);

@@ -14,6 +14,8 @@ use std::time::{Duration, SystemTime};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
     Ok,
+    /// Worth knowing, nothing to fix.
+    Info,
     Warning,
     Problem,
 }
@@ -28,6 +30,12 @@ impl Finding {
     fn ok(text: impl Into<String>) -> Finding {
         Finding {
             level: Level::Ok,
+            text: text.into(),
+        }
+    }
+    fn info(text: impl Into<String>) -> Finding {
+        Finding {
+            level: Level::Info,
             text: text.into(),
         }
     }
@@ -60,6 +68,7 @@ pub fn check(env: &EnvMap, server_time: &dyn Fn(&StsSettings) -> Result<SystemTi
     let paths = Paths::from_env(&original);
     let files = check_files(&paths, &mut findings);
     if let Some(files) = &files {
+        check_sections(files, &mut findings);
         check_profiles(files, &original, &mut findings);
     }
     check_hook(env, &mut findings);
@@ -69,12 +78,18 @@ pub fn check(env: &EnvMap, server_time: &dyn Fn(&StsSettings) -> Result<SystemTi
     findings
 }
 
+/// Whether the report has a problem: `runas doctor` then exits 1.
+pub fn has_problem(findings: &[Finding]) -> bool {
+    findings.iter().any(|f| f.level == Level::Problem)
+}
+
 /// The report as printed: one line a finding, then a summary.
 pub fn report(findings: &[Finding]) -> String {
     let mut out = String::new();
     for f in findings {
         let tag = match f.level {
             Level::Ok => "ok     ",
+            Level::Info => "info   ",
             Level::Warning => "warning",
             Level::Problem => "problem",
         };
@@ -123,12 +138,15 @@ fn check_files(paths: &Paths, findings: &mut Vec<Finding>) -> Option<Files> {
     }
     match Files::load(paths) {
         Ok(files) => {
-            findings.push(Finding::ok(format!(
-                "{} and {} parse: {} profiles",
-                paths.config.display(),
-                paths.credentials.display(),
-                files.profile_names().len()
-            )));
+            let count = files.profile_names().len();
+            let (config, credentials) = (paths.config.display(), paths.credentials.display());
+            findings.push(if count == 0 {
+                Finding::warning(format!(
+                    "no profiles in {config} or {credentials}; add one (see the README's quick start)"
+                ))
+            } else {
+                Finding::ok(format!("{config} and {credentials} parse: {count} profiles"))
+            });
             Some(files)
         }
         Err(e) => {
@@ -138,10 +156,153 @@ fn check_files(paths: &Paths, findings: &mut Vec<Finding>) -> Option<Files> {
     }
 }
 
+/// Every setting a profile section may hold, for runas, the AWS CLI and the SDKs: a key close to
+/// one of these (and not one of them) is likely a typo of it. Keys far from all of them belong
+/// to some other tool and are left alone.
+const KNOWN_KEYS: &[&str] = &[
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
+    "aws_account_id",
+    "region",
+    "output",
+    "role_arn",
+    "source_profile",
+    "credential_source",
+    "credential_process",
+    "mfa_serial",
+    "external_id",
+    "role_session_name",
+    "duration_seconds",
+    "web_identity_token_file",
+    "session_token_duration",
+    "credentials_duration",
+    "sso_session",
+    "sso_account_id",
+    "sso_role_name",
+    "sso_start_url",
+    "sso_region",
+    "sso_registration_scopes",
+    "endpoint_url",
+    "services",
+    "ignore_configured_endpoint_urls",
+    "sts_regional_endpoints",
+    "use_fips_endpoint",
+    "use_dualstack_endpoint",
+    "ca_bundle",
+    "max_attempts",
+    "retry_mode",
+    "defaults_mode",
+    "parameter_validation",
+    "tcp_keepalive",
+    "metadata_service_timeout",
+    "metadata_service_num_attempts",
+    "ec2_metadata_service_endpoint",
+    "ec2_metadata_service_endpoint_mode",
+    "ec2_metadata_v1_disabled",
+    "cli_pager",
+    "cli_timestamp_format",
+    "cli_follow_urlparam",
+    "cli_binary_format",
+    "cli_auto_prompt",
+    "cli_history",
+    "api_versions",
+    "s3",
+    "account_id_endpoint_mode",
+    "request_checksum_calculation",
+    "response_checksum_validation",
+    "sigv4a_signing_region_set",
+    "disable_request_compression",
+    "request_min_compression_size_bytes",
+];
+
+/// Sections and keys written for another reader: `[prod]` in the config (a profile there is
+/// `[profile prod]`), `[profile x]` in the credentials file (there it is `[x]`), a key one or two
+/// letters from a known one, a `; comment` or `# comment` after a value (it stays part of the
+/// value, as in the AWS CLI). Each with its file, line and fix.
+fn check_sections(files: &Files, findings: &mut Vec<Finding>) {
+    let config = files.config.path.display();
+    let credentials = files.credentials.path.display();
+    for section in &files.config.sections {
+        let name = section.name.as_str();
+        let known = name == "default"
+            || ["profile ", "profile\t", "sso-session ", "services "]
+                .iter()
+                .any(|p| name.starts_with(p))
+            || matches!(name, "plugins" | "preview");
+        if !known {
+            findings.push(Finding::problem(format!(
+                "{config}:{}: [{name}] is not a profile in the config file; fix: [profile {name}]",
+                section.line
+            )));
+        }
+    }
+    for section in &files.credentials.sections {
+        if let Some(rest) = section.name.strip_prefix("profile ") {
+            findings.push(Finding::problem(format!(
+                "{credentials}:{}: [{}] in the credentials file is the profile {:?}; fix: [{}]",
+                section.line,
+                section.name,
+                section.name,
+                rest.trim()
+            )));
+        }
+    }
+    let profile_sections = files
+        .config
+        .sections
+        .iter()
+        .filter(|s| s.name == "default" || s.name.starts_with("profile"))
+        .map(|s| (&config, s))
+        .chain(files.credentials.sections.iter().map(|s| (&credentials, s)));
+    for (path, section) in profile_sections {
+        for entry in &section.entries {
+            let key = entry.key.as_str();
+            if !KNOWN_KEYS.contains(&key) && key.chars().count() >= 4 {
+                let nearest = KNOWN_KEYS
+                    .iter()
+                    .map(|k| (strsim::damerau_levenshtein(key, k), *k))
+                    .min();
+                if let Some((_, known)) = nearest.filter(|(d, _)| *d <= 2) {
+                    findings.push(Finding::warning(format!(
+                        "{path}:{}: {key} is not a setting; did you mean {known}?",
+                        entry.line
+                    )));
+                }
+            }
+            if key != "credential_process"
+                && let Some(at) = entry.value.find([';', '#'])
+                && at > 0
+                && entry.value[..at].ends_with([' ', '\t'])
+            {
+                findings.push(Finding::problem(format!(
+                    "{path}:{}: {key} = {:?}: the comment is part of the value (comments go on a \
+                     line of their own); fix: {key} = {}",
+                    entry.line,
+                    entry.value,
+                    entry.value[..at].trim_end()
+                )));
+            }
+        }
+    }
+}
+
 fn check_profiles(files: &Files, env: &EnvMap, findings: &mut Vec<Finding>) {
     let before = findings.len();
     for name in files.profile_names() {
-        let problem = match config::resolve(files, env, &Overrides::default(), &name) {
+        let resolved = config::resolve(files, env, &Overrides::default(), &name);
+        // A profile of settings only (a region, an output format) is a place for settings.
+        if let Ok(r) = &resolved
+            && matches!(r.source, config::Source::Nothing)
+            && r.roles.is_empty()
+        {
+            findings.push(Finding::info(format!(
+                "profile {name:?} has settings but no credentials: fine as a place for settings; \
+                 commands that need credentials fail for it"
+            )));
+            continue;
+        }
+        let problem = match resolved {
             Ok(resolved) => source_problem(&resolved),
             Err(e) => Some(e.to_string()),
         };
@@ -149,7 +310,8 @@ fn check_profiles(files: &Files, env: &EnvMap, findings: &mut Vec<Finding>) {
             findings.push(Finding::problem(problem));
         }
     }
-    if findings.len() == before && !files.profile_names().is_empty() {
+    let problems = findings[before..].iter().any(|f| f.level != Level::Info);
+    if !problems && !files.profile_names().is_empty() {
         findings.push(Finding::ok("every profile resolves to a source of credentials"));
     }
 }
@@ -467,6 +629,107 @@ mod tests {
         );
         assert_eq!(problems(&findings), Vec::<&str>::new(), "{findings:?}");
         assert!(report(&findings).ends_with("no problems found\n"));
+    }
+
+    fn at(findings: &[Finding], level: Level) -> Vec<&str> {
+        findings
+            .iter()
+            .filter(|f| f.level == level)
+            .map(|f| f.text.as_str())
+            .collect()
+    }
+
+    /// What a file written by hand, for another tool or for aws-runas, gets wrong: each is
+    /// named with its line and the fix.
+    #[test]
+    fn files_written_for_another_reader_are_linted() {
+        let w = World::new(
+            "[default]\nregion = us-east-1 ; main region\n\
+             [prod]\nrole_arn = arn:aws:iam::123456789012:role/p\nsource_profile = default\n\
+             [profile dev]\nrole_arm = arn:aws:iam::123456789012:role/d\nsource_profil = default\n\
+             [profile settings]\nregion = eu-west-1\noutput = json\ncolour = blue\n",
+            &format!("{KEYS}[profile x]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n"),
+        );
+        let found = check(&w.env(&[]), &in_sync);
+        let config = w.dir.path().join(".aws/config");
+        let credentials = w.dir.path().join(".aws/credentials");
+        let problems = problems(&found);
+        let warnings = at(&found, Level::Warning);
+        let has = |list: &[&str], part: &str| list.iter().any(|t| t.contains(part));
+        assert!(
+            has(
+                &problems,
+                &format!(
+                    "{}:3: [prod] is not a profile in the config file; fix: [profile prod]",
+                    config.display()
+                )
+            ),
+            "{problems:?}"
+        );
+        assert!(
+            has(
+                &problems,
+                &format!(
+                    "{}:4: [profile x] in the credentials file is the profile \"profile x\"; fix: [x]",
+                    credentials.display()
+                )
+            ),
+            "{problems:?}"
+        );
+        assert!(
+            has(
+                &problems,
+                &format!(
+                    "{}:2: region = \"us-east-1 ; main region\": the comment is part of the value",
+                    config.display()
+                )
+            ),
+            "{problems:?}"
+        );
+        assert!(
+            has(
+                &warnings,
+                &format!(
+                    "{}:7: role_arm is not a setting; did you mean role_arn?",
+                    config.display()
+                )
+            ),
+            "{warnings:?}"
+        );
+        assert!(
+            has(
+                &warnings,
+                "source_profil is not a setting; did you mean source_profile?"
+            ),
+            "{warnings:?}"
+        );
+        // A key of another tool, far from any of these, is left alone.
+        assert!(!has(&warnings, "colour"), "{warnings:?}");
+        // A profile of settings only is information, not a problem.
+        assert!(!has(&problems, "\"settings\""), "{problems:?}");
+        assert!(
+            has(
+                &at(&found, Level::Info),
+                "profile \"settings\" has settings but no credentials"
+            ),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn no_profiles_at_all_is_not_ok() {
+        let w = World::new("", "");
+        let found = check(&w.env(&[]), &in_sync);
+        assert!(
+            at(&found, Level::Warning)
+                .iter()
+                .any(|t| t.contains("no profiles")),
+            "{found:?}"
+        );
+        assert!(
+            !at(&found, Level::Ok).iter().any(|t| t.contains("0 profiles")),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -67,6 +67,8 @@ pub enum Outcome {
     Print(String),
     /// The exit status of a command `exec` ran (where it could not replace this process).
     Exit(u8),
+    /// A report for stdout that ends in a non-zero status: `doctor` when it found a problem.
+    Report(String, u8),
 }
 
 /// Run one command; the returned text is for stdout.
@@ -96,7 +98,11 @@ fn run_command(cli: Cli, env: &EnvMap) -> Result<Outcome> {
         },
         Command::Doctor => {
             let findings = doctor::check(env, &|settings| AwsSts::new(settings.clone()).server_date());
-            Ok(doctor::report(&findings))
+            let report = doctor::report(&findings);
+            if doctor::has_problem(&findings) {
+                return Ok(Outcome::Report(report, 1));
+            }
+            Ok(report)
         }
         Command::Init { shell } => init::script(shell),
         Command::Completions { shell } => Ok(init::completions(shell)),
