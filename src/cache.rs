@@ -148,6 +148,14 @@ impl CacheKey {
         &self.kind
     }
 
+    /// `role of prod`, as `-v` says it.
+    fn label(&self) -> String {
+        match self.profile.as_str() {
+            "" => self.kind.clone(),
+            profile => format!("{} of {profile}", self.kind),
+        }
+    }
+
     pub fn profile(&self) -> &str {
         &self.profile
     }
@@ -309,10 +317,21 @@ impl Cache {
     ) -> Result<Credentials> {
         let began_ms = epoch_ms(SystemTime::now());
         if self.usable().is_none() {
+            crate::verbose::say(format_args!("{}: no usable cache folder; fetching", key.label()));
             return fetch();
         }
-        if !refresh && let Some(hit) = self.get(key) {
-            return Ok(hit);
+        if refresh {
+            crate::verbose::say(format_args!("{}: cache skipped (refresh asked)", key.label()));
+        } else {
+            match self.lookup(key, SystemTime::now()) {
+                Ok(entry) => {
+                    say_hit(key, &entry.credentials);
+                    return Ok(entry.credentials);
+                }
+                Err(miss) => {
+                    crate::verbose::say(format_args!("{}: cache miss ({})", key.label(), miss.reason()))
+                }
+            }
         }
 
         let Some(_lock) = self.lock(key)? else {
@@ -327,6 +346,10 @@ impl Cache {
         if let Ok(entry) = self.lookup(key, SystemTime::now())
             && (!refresh || entry.written_at_ms > began_ms)
         {
+            crate::verbose::say(format_args!(
+                "{}: another runas cached it while this one waited for the lock",
+                key.label()
+            ));
             return Ok(entry.credentials);
         }
 
@@ -673,6 +696,41 @@ impl Listed {
 #[derive(Deserialize)]
 struct Versioned {
     version: u64,
+}
+
+/// `-v`: a hit, with when the credentials expire.
+fn say_hit(key: &CacheKey, credentials: &Credentials) {
+    match credentials.expiration {
+        Some(exp) => {
+            let left = exp.saturating_sub(crate::creds::epoch_now());
+            crate::verbose::say(format_args!(
+                "{}: cache hit, expires {} (in {})",
+                key.label(),
+                crate::creds::rfc3339(exp),
+                crate::creds::short_duration(left)
+            ));
+        }
+        None => crate::verbose::say(format_args!("{}: cache hit", key.label())),
+    }
+}
+
+impl Miss {
+    /// Why, for `-v`.
+    fn reason(&self) -> &'static str {
+        match self {
+            Miss::Absent => "none cached",
+            Miss::Unreadable(_) => "the file cannot be read",
+            Miss::NotAFile => "not a regular file",
+            Miss::TooLarge => "the file is too large",
+            Miss::Corrupt(_) => "the file is not a valid entry",
+            Miss::WrongVersion(_) => "written by another version",
+            Miss::WrongShape => "the entry is incomplete",
+            Miss::WrongKey => "the file was written for another key",
+            Miss::TooOld => "written longer ago than credentials last",
+            Miss::Expired => "expired or expiring within the refresh window",
+            Miss::Refused(_) => "the file is not safe to use",
+        }
+    }
 }
 
 /// Why the cache had nothing usable. Callers treat every case as a miss; tests look at which.

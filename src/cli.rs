@@ -18,6 +18,10 @@ use std::ffi::OsString;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    /// Say each decision on stderr (files, profile, cache, STS calls); -vv adds the SDK's own
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
 }
 
 #[derive(Debug, Subcommand)]

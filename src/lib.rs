@@ -18,6 +18,7 @@ pub mod provider;
 pub mod shell;
 pub mod sources;
 pub mod sts;
+pub mod verbose;
 
 pub use cmd::init::completions;
 pub use cmd::{Outcome, run};

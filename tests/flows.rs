@@ -1306,3 +1306,44 @@ fn whoami_of_long_term_keys_asks_no_code_and_defaults_to_default() {
         "no GetSessionToken, so no MFA code"
     );
 }
+
+/// `-v` says each decision on stderr, one line each: the files, the profile and where its name
+/// came from, the chain, each cache hit or miss and why, each STS call with its endpoint and
+/// time. The secrets check of every run covers these lines too.
+#[test]
+fn verbose_says_each_decision() {
+    let sts = LocalSts::start();
+    let lab = Lab::new(&sts.endpoint());
+    let o = lab.run(&["env", "prod", "-v", "-o", MFA_CODE, "--shell", "sh"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    let config = lab.home().join(".aws/config");
+    for line in [
+        format!("runas: [-v] files: config {} (the default)", config.display()),
+        "runas: [-v] profile \"prod\", from the command line".to_string(),
+        "runas: [-v] chain: default (keys) → prod (arn:aws:iam::123456789012:role/prod)".to_string(),
+        "runas: [-v] role of prod: cache miss (none cached)".to_string(),
+        "runas: [-v] session of default: cache miss (none cached)".to_string(),
+        format!(
+            "runas: [-v] STS GetSessionToken at {}: answered in ",
+            sts.endpoint()
+        ),
+        format!("runas: [-v] STS AssumeRole at {}: answered in ", sts.endpoint()),
+    ] {
+        assert!(err.lines().any(|l| l.starts_with(&line)), "{line:?} in:\n{err}");
+    }
+    let o = lab.run_with(&["env", "-v", "--shell", "sh"], &[("AWS_PROFILE", "prod")]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("runas: [-v] profile \"prod\", from AWS_PROFILE\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("runas: [-v] role of prod: cache hit, expires "),
+        "{err}"
+    );
+    assert!(!err.contains("STS "), "a warm run calls nothing: {err}");
+    // Without -v, none of it.
+    let o = lab.run(&["env", "prod", "--shell", "sh"]);
+    assert_eq!(stderr(&o), "");
+}

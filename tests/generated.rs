@@ -185,8 +185,9 @@ fn flags_in(help: &str) -> Vec<String> {
             .split([',', ' '])
             .take_while(|w| w.is_empty() || w.starts_with('-'))
         {
+            // `-v, --verbose...`: a flag that may be repeated is shown with `...`.
             if word.starts_with('-') {
-                flags.push(word.to_string());
+                flags.push(word.trim_end_matches("...").to_string());
             }
         }
     }

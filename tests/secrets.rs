@@ -91,6 +91,16 @@ fn no_secret_or_mfa_code_reaches_stderr_in_any_mode() {
     run(&["env", "prod", "--format", "json", "-e"], &[], true);
     run(&["env", "prod", "-s", "-e", "--shell", "bash"], &[], true);
     run(&["env", "prod", "-r", "-e", "--shell", "bash"], &[], true);
+    // Every decision, and the SDK's own events, cold and warm.
+    run(
+        &[
+            "env", "prod", "-vv", "-r", "-s", "-o", MFA_CODE, "--shell", "bash",
+        ],
+        &[],
+        true,
+    );
+    run(&["env", "ops", "-vv", "-r", "--shell", "bash"], &[], true);
+    run(&["whoami", "ops", "-vv"], &[], true);
     run(&["env", "ops", "--shell", "bash"], &[("MFA_CODE", "")], true);
     // Other commands.
     run(&["exec", "ops", "--", "true"], &[], true);

@@ -73,6 +73,7 @@ pub enum Outcome {
 
 /// Run one command; the returned text is for stdout.
 pub fn run(cli: Cli, env: EnvMap) -> Result<Outcome> {
+    crate::verbose::set_level(cli.verbose);
     let command = cli.command.name();
     run_command(cli, &env).map_err(|e| match e {
         crate::Error::NoProfile { .. } => crate::Error::NoProfile { command },

@@ -36,12 +36,65 @@ impl CredentialArgs {
 pub(crate) fn resolve(profile: Option<&str>, overrides: &Overrides, env: &EnvMap) -> Result<Resolved> {
     let original = env::original(env);
     let requested = config::requested_profile_or_keys(profile, env, &original)?;
-    let files = Files::load(&Paths::from_env(&original))?;
+    let paths = Paths::from_env(&original);
+    let named = |path: &std::path::Path| {
+        let var = paths.named.iter().find(|(_, p)| p == path).map(|(var, _)| *var);
+        format!("{} ({})", path.display(), var.unwrap_or("the default"))
+    };
+    crate::verbose::say(format_args!(
+        "files: config {}, credentials {}",
+        named(&paths.config),
+        named(&paths.credentials)
+    ));
+    crate::verbose::say(format_args!(
+        "profile {requested:?}, from {}",
+        profile_reason(profile, env)
+    ));
+    let files = Files::load(&paths)?;
     let resolved = config::resolve(&files, &original, overrides, &requested)?;
     for warning in &resolved.warnings {
         crate::warn(warning);
     }
+    if crate::verbose::level() > 0 {
+        say_resolved(&resolved);
+    }
     Ok(resolved)
+}
+
+/// Where the profile name came from, in the order `config::requested_profile` looks.
+fn profile_reason(profile: Option<&str>, env: &EnvMap) -> &'static str {
+    if profile.is_some() {
+        return "the command line";
+    }
+    ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWSRUNAS_PROFILE"]
+        .into_iter()
+        .find(|var| env.get(*var).is_some_and(|v| !v.is_empty()))
+        .unwrap_or("the environment's keys (as default)")
+}
+
+/// `-v`: the chain from the source to the role asked for, and the settings that decide the
+/// calls. Names, ARNs and durations only.
+fn say_resolved(r: &Resolved) {
+    let mut chain = format!("{} ({})", r.base, r.source.describe());
+    for hop in &r.roles {
+        chain.push_str(&format!(" → {} ({})", hop.profile, hop.role_arn.value));
+    }
+    crate::verbose::say(format_args!("chain: {chain}"));
+    let setting = |s: Option<&config::Setting<String>>| match s {
+        Some(s) => format!("{} ({})", s.value, s.origin),
+        None => "none".to_string(),
+    };
+    crate::verbose::say(format_args!(
+        "mfa_serial {}; region {}; session {} ({}), role {} ({}); session name {} ({})",
+        setting(r.mfa_serial.as_ref()),
+        setting(r.region.as_ref()),
+        config::duration::format_go_duration(r.session_duration.value),
+        r.session_duration.origin,
+        config::duration::format_go_duration(r.role_duration.value),
+        r.role_duration.origin,
+        r.session_name.value,
+        r.session_name.origin
+    ));
 }
 
 /// `args`, naming `default` when no profile is named anywhere (the argument, `AWS_PROFILE`,

@@ -204,9 +204,15 @@ impl AwsSts {
     {
         let runtime = self.runtime(call.operation)?;
         let started = Instant::now();
-        runtime
-            .block_on(future)
-            .map_err(|err| self.error(call, describe(&err, started.elapsed())))
+        let outcome = runtime.block_on(future);
+        crate::verbose::say(format_args!(
+            "STS {} at {}: {} in {} ms",
+            call.operation,
+            self.endpoint_shown(),
+            if outcome.is_ok() { "answered" } else { "failed" },
+            started.elapsed().as_millis()
+        ));
+        outcome.map_err(|err| self.error(call, describe(&err, started.elapsed())))
     }
 
     pub(super) fn error(&self, call: &Call<'_>, failure: Failure) -> Error {

@@ -35,15 +35,21 @@ impl Iam for AwsSts {
             .send();
         let runtime = self.runtime(call.operation)?;
         let started = Instant::now();
-        let found = runtime
-            .block_on(stream.collect::<std::result::Result<Vec<_>, _>>())
-            .map_err(|err| {
-                let mut e = self.error(&call, describe(&err, started.elapsed()));
-                if let Error::Sts { endpoint, .. } = &mut e {
-                    *endpoint = endpoint_url.unwrap_or("iam.amazonaws.com").to_string();
-                }
-                e
-            })?;
+        let found = runtime.block_on(stream.collect::<std::result::Result<Vec<_>, _>>());
+        crate::verbose::say(format_args!(
+            "IAM {} at {}: {} in {} ms",
+            call.operation,
+            endpoint_url.unwrap_or("iam.amazonaws.com"),
+            if found.is_ok() { "answered" } else { "failed" },
+            started.elapsed().as_millis()
+        ));
+        let found = found.map_err(|err| {
+            let mut e = self.error(&call, describe(&err, started.elapsed()));
+            if let Error::Sts { endpoint, .. } = &mut e {
+                *endpoint = endpoint_url.unwrap_or("iam.amazonaws.com").to_string();
+            }
+            e
+        })?;
         Ok(found
             .iter()
             .map(|device| MfaDevice {
