@@ -391,6 +391,24 @@ impl Cache {
         }
     }
 
+    /// The IAM user name kept with the valid entry for `key`, if one was kept.
+    pub fn user_of(&self, key: &CacheKey) -> Option<String> {
+        self.usable()?;
+        let entry = self.lookup(key, SystemTime::now()).ok()?;
+        (!entry.user.is_empty()).then_some(entry.user)
+    }
+
+    /// Keeps `user` with the valid entry for `key` (rewritten atomically, under its lock).
+    /// Best effort: without it the name is looked up again next time.
+    pub fn remember_user(&self, key: &CacheKey, user: &str) {
+        let Ok(Some(_lock)) = self.lock(key) else {
+            return;
+        };
+        if let Ok(entry) = self.lookup(key, SystemTime::now()) {
+            let _ = self.store_with_user(key, &entry.credentials, user, write_and_sync);
+        }
+    }
+
     /// Whether there is an entry file for `key` (valid or not).
     pub fn holds(&self, key: &CacheKey) -> bool {
         self.dir.is_some() && fs::symlink_metadata(self.entry_path(key)).is_ok()
@@ -599,11 +617,22 @@ impl Cache {
 
     /// Writes `credentials` as the entry for `key`, atomically.
     fn store(&self, key: &CacheKey, credentials: &Credentials, fill: Fill) -> io::Result<()> {
+        self.store_with_user(key, credentials, "", fill)
+    }
+
+    fn store_with_user(
+        &self,
+        key: &CacheKey,
+        credentials: &Credentials,
+        user: &str,
+        fill: Fill,
+    ) -> io::Result<()> {
         let entry = EntryRef {
             version: FORMAT_VERSION,
             key: &key.hex,
             kind: &key.kind,
             profile: &key.profile,
+            user,
             written_at_ms: epoch_ms(SystemTime::now()),
             credentials,
         };
@@ -639,6 +668,9 @@ struct EntryRef<'a> {
     /// What it is and whose (the key's label), for `runas cache list`.
     kind: &'a str,
     profile: &'a str,
+    /// For a session token of an IAM user's keys: the user's name, once looked up.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    user: &'a str,
     written_at_ms: u64,
     credentials: &'a Credentials,
 }
@@ -651,6 +683,8 @@ struct Entry {
     kind: String,
     #[serde(default)]
     profile: String,
+    #[serde(default)]
+    user: String,
     written_at_ms: u64,
     credentials: Credentials,
 }

@@ -105,6 +105,8 @@ pub struct Provider<'a> {
     /// The profiles whose `credential_process` runs above this runas (see
     /// `sources::process::CHAIN_VAR`).
     pub process_chain: Option<&'a str>,
+    /// The IAM user's name, once looked up in this run (see `session_name`).
+    pub user_name: std::cell::OnceCell<String>,
 }
 
 impl Provider<'_> {
@@ -247,9 +249,10 @@ impl Provider<'_> {
                 _ => self.role(r, plan, i - 1, refresh)?,
             };
             let code = mfa_serial.map(|serial| self.mfa.code(serial)).transpose()?;
+            let session_name = self.session_name(r, plan)?;
             let request = AssumeRole {
                 role_arn: &hop.role_arn.value,
-                session_name: &r.session_name.value,
+                session_name: &session_name,
                 external_id: hop.external_id.as_ref().map(|x| x.value.as_str()),
                 duration: plan.durations[i],
                 mfa: mfa_serial
@@ -259,6 +262,48 @@ impl Provider<'_> {
             let creds = self.sts.assume_role(&previous, &request)?;
             Ok(creds.clamped(request.duration, crate::creds::epoch_now()))
         })
+    }
+
+    /// The role session name. Configured, it is that. By default it is the IAM user's name when
+    /// the chain starts from an IAM user's long-term keys, as aws-runas names sessions (so
+    /// CloudTrail shows who), else this machine's user name (`r.session_name`). The IAM name
+    /// costs one GetCallerIdentity (which needs no permission) on a cold role, and is then kept
+    /// in the session token's cache entry, so the role fetched again while the session lasts
+    /// needs no lookup; a warm role needs none at all (its cache key does not hold the name).
+    /// Asked only when a role is about to be assumed.
+    fn session_name(&self, r: &Resolved, plan: &Plan) -> Result<String> {
+        if !named_after_iam_user(r) {
+            return Ok(r.session_name.value.clone());
+        }
+        if let Some(name) = self.user_name.get() {
+            return Ok(name.clone());
+        }
+        let remembered = (plan.first_hop == FirstHop::ViaSession)
+            .then(|| self.cache.user_of(&session_key(r)))
+            .flatten();
+        let name = match remembered {
+            Some(name) => name,
+            None => {
+                let source = self.source(r)?;
+                let name = match self.sts.get_caller_identity(&source) {
+                    Ok(identity) => iam_user_name(&identity.arn),
+                    Err(e) => {
+                        crate::verbose::say(format_args!(
+                            "who the keys belong to is unknown ({e}); the session is named {}",
+                            r.session_name.value
+                        ));
+                        None
+                    }
+                }
+                .unwrap_or_else(|| r.session_name.value.clone());
+                if plan.first_hop == FirstHop::ViaSession {
+                    self.cache.remember_user(&session_key(r), &name);
+                }
+                name
+            }
+        };
+        crate::verbose::say(format_args!("session name {name} (the IAM user of the keys)"));
+        Ok(self.user_name.get_or_init(|| name).clone())
     }
 
     fn session_token(&self, r: &Resolved, refresh: bool) -> Result<Credentials> {
@@ -275,6 +320,25 @@ impl Provider<'_> {
             Ok(creds.clamped(r.session_duration.value, crate::creds::epoch_now()))
         })
     }
+}
+
+/// Whether the role session is named after the IAM user: no name is configured and the chain
+/// starts from long-term keys (a session token in the files or the environment is already
+/// someone's session, and its user is not worth a call).
+pub(crate) fn named_after_iam_user(r: &Resolved) -> bool {
+    r.session_name.origin == crate::Origin::Default
+        && matches!(&r.source, Source::Keys(keys) if keys.session_token.is_none())
+}
+
+/// `alice` of `arn:aws:iam::123456789012:user/team/alice`, made a valid session name; `None`
+/// for any other principal (the root user, a role).
+pub fn iam_user_name(arn: &str) -> Option<String> {
+    let (_, resource) = arn.split_once(":user/")?;
+    if !arn.starts_with("arn:") || arn.split(':').nth(2) != Some("iam") {
+        return None;
+    }
+    let name = resource.rsplit('/').next()?;
+    crate::config::is_valid_session_name(name).then(|| name.to_string())
 }
 
 /// How the first role is reached.
@@ -405,7 +469,14 @@ fn role_key(r: &Resolved, plan: &Plan, i: usize) -> CacheKey {
         FirstHop::ViaSession => format!("session:{}", r.session_duration.value.as_secs()),
         FirstHop::Direct => "direct".to_string(),
     };
-    let mut parts = vec![issuer(r), source_id(r), serial, via, r.session_name.value.clone()];
+    // Named after the IAM user, the name follows from the source keys, which the key holds
+    // already: a fixed word keeps the warm path free of the lookup.
+    let session_name = if named_after_iam_user(r) {
+        "(the IAM user)".to_string()
+    } else {
+        r.session_name.value.clone()
+    };
+    let mut parts = vec![issuer(r), source_id(r), serial, via, session_name];
     for (hop, duration) in r.roles.iter().zip(&plan.durations).take(i + 1) {
         parts.push(hop.role_arn.value.clone());
         parts.push(
@@ -461,5 +532,36 @@ mod code_tests {
             may_prompt: false,
         };
         assert_eq!(given.code("s").unwrap(), "123456");
+    }
+}
+
+#[cfg(test)]
+mod session_name_tests {
+    use super::iam_user_name;
+
+    #[test]
+    fn only_an_iam_users_arn_names_the_session() {
+        assert_eq!(
+            iam_user_name("arn:aws:iam::123456789012:user/alice").as_deref(),
+            Some("alice")
+        );
+        assert_eq!(
+            iam_user_name("arn:aws:iam::123456789012:user/team/x/bob.smith").as_deref(),
+            Some("bob.smith")
+        );
+        assert_eq!(
+            iam_user_name("arn:aws-cn:iam::123456789012:user/li").as_deref(),
+            Some("li")
+        );
+        for other in [
+            "arn:aws:iam::123456789012:root",
+            "arn:aws:sts::123456789012:assumed-role/prod/alice",
+            "arn:aws:sts::123456789012:federated-user/carol",
+            "arn:aws:sts::123456789012:user/moto",
+            "arn:aws:iam::123456789012:user/x",
+            "not an arn :user/alice",
+        ] {
+            assert_eq!(iam_user_name(other), None, "{other}");
+        }
     }
 }

@@ -532,7 +532,11 @@ fn external_id_session_name_and_durations_reach_sts() {
     let sts = LocalSts::start();
     let lab = Lab::with_files(&sts.endpoint(), &config, CREDENTIALS);
 
-    let doc = json(&lab.run(&["env", "audit", "-o", MFA_CODE, "--format", "json"]));
+    // The name in the file, not the sandbox's AWS_ROLE_SESSION_NAME.
+    let doc = json(&lab.run_with(
+        &["env", "audit", "-o", MFA_CODE, "--format", "json"],
+        &[("AWS_ROLE_SESSION_NAME", "")],
+    ));
     let calls = sts.calls();
     let actions: Vec<&str> = calls.iter().map(Request::action).collect();
     assert_eq!(actions, ["GetSessionToken", "AssumeRole"]);
@@ -543,7 +547,10 @@ fn external_id_session_name_and_durations_reach_sts() {
     assert_eq!(role.param("RoleSessionName"), Some("flows-session"));
     assert_eq!(role.param("DurationSeconds"), Some("2700"));
     assert_lifetime(doc["Expiration"].as_str().unwrap(), Duration::from_secs(45 * 60));
-    let who = json(&lab.run(&["whoami", "audit", "--no-prompt", "--json"]));
+    let who = json(&lab.run_with(
+        &["whoami", "audit", "--no-prompt", "--json"],
+        &[("AWS_ROLE_SESSION_NAME", "")],
+    ));
     assert_eq!(sts.actions(), ["GetCallerIdentity"]);
     assert_eq!(
         who["Arn"],

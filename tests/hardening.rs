@@ -31,7 +31,8 @@ fn is_root() -> bool {
 /// calls STS (nothing it holds is believed) and says why once.
 #[test]
 fn a_cache_folder_others_can_write_or_own_is_not_used() {
-    let moto = moto();
+    // It counts STS calls: a moto of its own.
+    let moto = crate::common::moto::Moto::start();
     let sandbox = Sandbox::new(&moto.endpoint(), CONFIG, CREDENTIALS);
     let dir = sandbox.home().join("shared-cache");
     let dir_text = dir.to_str().unwrap().to_string();
@@ -76,7 +77,8 @@ fn a_cache_folder_others_can_write_or_own_is_not_used() {
 /// said once per run, though a role behind an MFA session takes two locks.
 #[test]
 fn a_cache_folder_that_cannot_be_made_is_warned_about_once() {
-    let moto = moto();
+    // It counts STS calls: a moto of its own.
+    let moto = crate::common::moto::Moto::start();
     let sandbox = Sandbox::new(&moto.endpoint(), CONFIG, CREDENTIALS);
     let before = moto.sts_requests();
     let o = sandbox.run(

@@ -390,6 +390,7 @@ fn bad_cases() -> Vec<Bad> {
             .says(&["no profile given", "name one (runas env PROFILE) or set AWS_PROFILE"]),
         bad("a session name with a space")
             .config(format!("{DEFAULT}role_session_name = alice smith\n{PROD}"))
+            .var("AWS_ROLE_SESSION_NAME", "")
             .says(&[
                 "{config} [default]: role_session_name = \"alice smith\" is not valid",
                 "use 2 to 64 of the characters",

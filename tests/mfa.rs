@@ -125,3 +125,84 @@ fn list_mfa_with_keys_that_are_not_a_users_says_so() {
     assert_error(&out, "IAM ListMFADevices at");
     assert!(stderr(&out).contains("NoSuchEntity"), "{}", stderr(&out));
 }
+
+/// With no role_session_name anywhere, a role assumed from an IAM user's keys is named after
+/// that user (as aws-runas names it, so CloudTrail shows who), not after this machine's user:
+/// one GetCallerIdentity on the cold run, none when the role is warm, and none when the role
+/// is fetched again while the session lasts (the name is kept with the session).
+#[test]
+fn the_default_session_name_is_the_iam_users_name() {
+    let moto = Moto::start();
+    let scratch = tempfile::tempdir().unwrap();
+    aws(
+        &moto,
+        scratch.path(),
+        &["iam", "create-user", "--user-name", "bob.smith"],
+    );
+    let keys = aws(
+        &moto,
+        scratch.path(),
+        &[
+            "iam",
+            "create-access-key",
+            "--user-name",
+            "bob.smith",
+            "--query",
+            "AccessKey.[AccessKeyId,SecretAccessKey]",
+            "--output",
+            "text",
+        ],
+    );
+    let (id, secret) = keys.split_once('\t').expect("two fields");
+    let credentials = format!("[default]\naws_access_key_id = {id}\naws_secret_access_key = {secret}\n");
+    let config = "[default]\nregion = us-east-1\n\
+                  [profile prod]\nrole_arn = arn:aws:iam::123456789012:role/prod\nsource_profile = default\n";
+    let sandbox = Sandbox::new(&moto.endpoint(), config, &credentials);
+    let json = ["env", "prod", "--format", "json"];
+    // The sandbox names every session `alice` (AWS_ROLE_SESSION_NAME); here it names none.
+    let default = [("AWS_ROLE_SESSION_NAME", "")];
+
+    let before = moto.sts_requests();
+    let cold = sandbox.run(&json, &default);
+    assert!(cold.status.success(), "{}", stderr(&cold));
+    assert_eq!(
+        moto.sts_requests() - before,
+        3,
+        "GetSessionToken, GetCallerIdentity, AssumeRole"
+    );
+    let before = moto.sts_requests();
+    assert!(sandbox.run(&json, &default).status.success());
+    assert_eq!(moto.sts_requests() - before, 0, "warm: no lookup");
+    let before = moto.sts_requests();
+    let again = sandbox.run(&["env", "prod", "--format", "json", "-r"], &default);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert_eq!(
+        moto.sts_requests() - before,
+        1,
+        "the role again: the name is kept with the session"
+    );
+
+    let who = sandbox.run(&["whoami", "prod", "--json"], &default);
+    let who: serde_json::Value = serde_json::from_slice(&who.stdout).unwrap();
+    assert_eq!(
+        who["Arn"], "arn:aws:sts::123456789012:assumed-role/prod/bob.smith",
+        "{who}"
+    );
+
+    // A name that is configured is used as it is, with no lookup.
+    let before = moto.sts_requests();
+    let named = sandbox.run(
+        &["whoami", "prod", "--json", "-r"],
+        &[("AWS_ROLE_SESSION_NAME", "ci-job")],
+    );
+    let named: serde_json::Value = serde_json::from_slice(&named.stdout).unwrap();
+    assert_eq!(
+        named["Arn"], "arn:aws:sts::123456789012:assumed-role/prod/ci-job",
+        "{named}"
+    );
+    assert_eq!(
+        moto.sts_requests() - before,
+        2,
+        "AssumeRole and whoami's GetCallerIdentity"
+    );
+}

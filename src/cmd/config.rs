@@ -96,7 +96,11 @@ pub(crate) fn run(args: &ConfigArgs, env: &EnvMap) -> Result<String> {
     );
     row(
         "role_session_name",
-        r.session_name.value.clone(),
+        if crate::provider::named_after_iam_user(&r) {
+            format!("the IAM user's name, else {}", r.session_name.value)
+        } else {
+            r.session_name.value.clone()
+        },
         r.session_name.origin.to_string(),
     );
 

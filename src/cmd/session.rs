@@ -161,6 +161,7 @@ impl Session {
             cache: &self.cache,
             mfa: &self.mfa,
             process_chain: self.process_chain.as_deref(),
+            user_name: Default::default(),
         };
         let options = Options {
             session_only: args.session,

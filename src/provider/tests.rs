@@ -158,6 +158,7 @@ impl World {
             cache: &self.cache,
             mfa,
             process_chain: None,
+            user_name: Default::default(),
         }
         .credentials(&r, opts)
     }
@@ -401,6 +402,7 @@ fn a_second_expired_token_is_reported() {
         cache: &w.cache,
         mfa: &mfa,
         process_chain: None,
+        user_name: Default::default(),
     }
     .credentials(
         &r,

@@ -116,13 +116,17 @@ impl Sandbox {
     }
 
     /// A `Command` for the runas binary with a clean environment: HOME, PATH, the cache
-    /// folder, the STS endpoint, and no instance metadata lookups.
+    /// folder, the STS endpoint, and no instance metadata lookups. The role session name is
+    /// given (`alice`), so the STS calls a test counts are the credential calls alone: left to
+    /// its default, the name of an IAM user's session costs a GetCallerIdentity on a cold role,
+    /// which tests/mfa.rs covers.
     pub fn command(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_runas"));
         c.env_clear()
             .env("HOME", self.home())
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("USER", "alice")
+            .env("AWS_ROLE_SESSION_NAME", "alice")
             .env("RUNAS_CACHE_DIR", self.cache_dir())
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env("AWS_ENDPOINT_URL_STS", &self.endpoint)
