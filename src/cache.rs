@@ -216,6 +216,11 @@ impl Cache {
         self
     }
 
+    /// The refresh window: credentials expiring sooner count as expired.
+    pub fn window(&self) -> Duration {
+        self.window
+    }
+
     /// The folder (empty when none is named; it may not exist yet, or not be trusted).
     pub fn dir(&self) -> &Path {
         self.dir_or_empty()

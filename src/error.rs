@@ -63,6 +63,20 @@ pub enum Error {
     NoProfile { command: &'static str },
 
     /// `missing`: the files a variable names that do not exist, said first (likely the cause).
+    #[error("profile {profile:?} {problem}")]
+    SsoConfig { profile: String, problem: String },
+
+    /// `login` is the command that gets a new token.
+    #[error("{described} has expired; run: {login}")]
+    SsoExpired { described: String, login: String },
+
+    #[error("no SSO token for {described} in {}; run: {login}", path.display())]
+    SsoNoToken {
+        described: String,
+        path: PathBuf,
+        login: String,
+    },
+
     #[error("unknown profile {name:?}{}{}", missing_files(.missing), suggest(.suggestions))]
     UnknownProfile {
         name: String,
@@ -282,11 +296,12 @@ fn suggest(names: &[String]) -> String {
 }
 
 /// The service an operation belongs to: runas calls IAM once (`runas list mfa`), STS otherwise.
-fn service_of(operation: &str) -> &'static str {
-    if operation == "ListMFADevices" {
-        "IAM"
-    } else {
-        "STS"
+pub(crate) fn service_of(operation: &str) -> &'static str {
+    match operation {
+        "ListMFADevices" => "IAM",
+        "GetRoleCredentials" => "SSO",
+        "CreateToken" | "RegisterClient" | "StartDeviceAuthorization" => "SSO-OIDC",
+        _ => "STS",
     }
 }
 

@@ -107,6 +107,9 @@ pub struct Provider<'a> {
     pub process_chain: Option<&'a str>,
     /// The IAM user's name, once looked up in this run (see `session_name`).
     pub user_name: std::cell::OnceCell<String>,
+    /// IAM Identity Center's calls, and the environment its token cache is found from.
+    pub sso: &'a dyn crate::sources::sso::SsoApi,
+    pub env: &'a crate::EnvMap,
 }
 
 impl Provider<'_> {
@@ -124,10 +127,7 @@ impl Provider<'_> {
 
     fn attempt(&self, r: &Resolved, opts: Options) -> Result<Credentials> {
         // A source that cannot give credentials is said before the cache is touched.
-        if matches!(
-            r.source,
-            Source::Nothing | Source::Unsupported { .. } | Source::Sso(_)
-        ) {
+        if matches!(r.source, Source::Nothing | Source::Unsupported { .. }) {
             return self.source(r);
         }
         let plan = Plan::of(r);
@@ -216,11 +216,39 @@ impl Provider<'_> {
                     crate::sources::ecs::credentials(&r.base, url, token.as_deref())
                 })
             }
-            Source::Sso(_) => Err(crate::Error::SourceNotYet {
-                profile: r.display_name().to_string(),
-                base: r.base.clone(),
-                kind: r.source.describe(),
-            }),
+            Source::Sso(sso) => {
+                let key = CacheKey::new(
+                    "sso",
+                    &[
+                        &issuer(r),
+                        sso.token_name(),
+                        &sso.account_id.value,
+                        &sso.role_name.value,
+                    ],
+                )
+                .for_profile(&r.base);
+                self.cache.get_or_fetch(&key, false, || {
+                    let now = crate::creds::epoch_now();
+                    let token = crate::sources::sso::access_token(
+                        self.env,
+                        r.display_name(),
+                        sso,
+                        self.cache.window(),
+                        self.sso,
+                        now,
+                    )?;
+                    // A token the portal no longer takes (signed out elsewhere) is a spent one.
+                    self.sso.get_role_credentials(sso, &token).map_err(|e| match e {
+                        crate::Error::Sts { code: Some(code), .. } if code == "UnauthorizedException" => {
+                            crate::Error::SsoExpired {
+                                described: sso.described(),
+                                login: crate::sources::sso::login_hint(r.display_name()),
+                            }
+                        }
+                        e => e,
+                    })
+                })
+            }
             _ => {
                 let keys = r.keys()?;
                 Ok(Credentials {

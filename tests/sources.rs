@@ -217,12 +217,18 @@ fn no_profile_shape_gives_the_default_profiles_identity() {
          [profile oidc]\nrole_arn = arn:aws:iam::123456789012:role/a\nweb_identity_auth_url = https://idp.example/oidc\n\
          [profile jump]\nrole_arn = arn:aws:iam::123456789012:role/a\njump_role_arn = arn:aws:iam::1:role/j\n\
          [profile odd]\nrole_arn = arn:aws:iam::123456789012:role/a\ncredential_source = Somewhere\n\
+         [sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n\
          [profile sso]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = r\n\
          [profile viasso]\nrole_arn = arn:aws:iam::123456789012:role/a\nsource_profile = sso\n",
     );
-    for name in ["saml", "oidc", "jump", "odd", "sso", "viasso"] {
+    for name in ["saml", "oidc", "jump", "odd"] {
         let o = sandbox.run(&["env", "--format", "json", name, "-o", MFA_CODE], &[]);
         assert_error(&o, "does not support yet");
+    }
+    // An SSO profile with no sign-in yet says so, as the source of a role too.
+    for name in ["sso", "viasso"] {
+        let o = sandbox.run(&["env", "--format", "json", name, "-o", MFA_CODE], &[]);
+        assert_error(&o, "no SSO token for the SSO session corp");
     }
     let doctor = stdout(&sandbox.run(&["doctor"], &[]));
     for setting in [
@@ -372,4 +378,180 @@ fn the_task_role_from_the_container_endpoint_starts_a_role_chain() {
         &[("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://198.51.100.7/creds")],
     );
     assert_error(&o, "198.51.100.7 is not this machine or an ECS agent address");
+}
+
+// ---------------------------------------------------------------------------------------------
+// IAM Identity Center
+
+use crate::common::metadata::{SSO_REFRESH_TOKEN, SSO_REFRESHED_TOKEN, SSO_ROTATED_REFRESH_TOKEN, SSO_TOKEN};
+
+const SSO_CONFIG: &str = "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n\
+    [profile sso-dev]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Developer\nregion = us-east-1\n\
+    [profile sso-one]\nrole_arn = arn:aws:iam::210987654321:role/ops\nsource_profile = sso-dev\n\
+    [profile sso-two]\nrole_arn = arn:aws:iam::123456789012:role/audit\nsource_profile = sso-one\n";
+
+/// The token file of the session `corp`, where the AWS CLI keeps it (SHA-1 of the name).
+fn corp_token_file(sandbox: &Sandbox) -> std::path::PathBuf {
+    // python3 -c 'import hashlib; print(hashlib.sha1(b"corp").hexdigest())'
+    sandbox
+        .home()
+        .join(".aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json")
+}
+
+/// A token file as the AWS CLI writes one after `aws sso login`, expiring `secs` from now.
+fn write_corp_token(sandbox: &Sandbox, secs: i64, refreshable: bool) {
+    let at = |secs: i64| {
+        let now = std::time::SystemTime::now();
+        let shift = std::time::Duration::from_secs(secs.unsigned_abs());
+        let t = if secs < 0 { now - shift } else { now + shift };
+        humantime::format_rfc3339_seconds(t).to_string()
+    };
+    let mut doc = serde_json::json!({
+        "startUrl": "https://corp.awsapps.com/start",
+        "region": "eu-west-1",
+        "accessToken": SSO_TOKEN,
+        "expiresAt": at(secs),
+    });
+    if refreshable {
+        doc["clientId"] = "stub-client".into();
+        doc["clientSecret"] = "stub-client-secret".into();
+        doc["registrationExpiresAt"] = at(90 * 86400).into();
+        doc["refreshToken"] = SSO_REFRESH_TOKEN.into();
+    }
+    let path = corp_token_file(sandbox);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, doc.to_string()).unwrap();
+}
+
+/// With a token the AWS CLI wrote, an SSO profile gets its role credentials (the AWS CLI confirms
+/// the role they are for), and is the source of a two-role chain.
+#[test]
+fn an_sso_profile_uses_the_aws_clis_token_and_starts_a_chain() {
+    let moto = moto();
+    let sso = crate::common::metadata::Server::sso(minted(&moto.endpoint()), "123456789012", "Developer");
+    let sandbox = Sandbox::new(&moto.endpoint(), SSO_CONFIG, "");
+    write_corp_token(&sandbox, 3600, false);
+    let at_stub = [
+        ("AWS_ENDPOINT_URL_SSO", sso.url()),
+        ("AWS_ENDPOINT_URL_SSO_OIDC", sso.url()),
+    ];
+    let at_stub: Vec<(&str, &str)> = at_stub.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let arn = arn_of(
+        &sandbox,
+        &sandbox.run(&["env", "--format", "json", "sso-dev"], &at_stub),
+    );
+    assert!(arn.contains(":assumed-role/prod/"), "the minted role: {arn}");
+    let arn = arn_of(
+        &sandbox,
+        &sandbox.run(&["env", "--format", "json", "sso-two"], &at_stub),
+    );
+    assert!(
+        arn.starts_with("arn:aws:sts::123456789012:assumed-role/audit/"),
+        "{arn}"
+    );
+    let list = sandbox.run(&["list"], &[]);
+    assert!(stdout(&list).contains("sso-dev  sso"), "{}", stdout(&list));
+    let config = stdout(&sandbox.run(&["config", "sso-dev"], &[]));
+    for part in [
+        "the SSO session corp",
+        "sso_account_id          123456789012",
+        "Developer",
+        "valid until",
+    ] {
+        assert!(config.contains(part), "{part}: {config}");
+    }
+}
+
+/// A token about to expire is refreshed with its refresh token and the file rewritten, which the
+/// AWS CLI then reads (the stub takes only the new token); a spent token without one asks for a
+/// login in one line.
+#[test]
+fn an_sso_token_is_refreshed_in_a_file_the_aws_cli_reads_and_a_spent_one_asks_for_a_login() {
+    let moto = moto();
+    let sso = crate::common::metadata::Server::sso(minted(&moto.endpoint()), "123456789012", "Developer");
+    let sandbox = Sandbox::new(&moto.endpoint(), SSO_CONFIG, "");
+    let at_stub = [
+        ("AWS_ENDPOINT_URL_SSO", sso.url()),
+        ("AWS_ENDPOINT_URL_SSO_OIDC", sso.url()),
+    ];
+    let at_stub: Vec<(&str, &str)> = at_stub.iter().map(|(k, v)| (*k, v.as_str())).collect();
+
+    write_corp_token(&sandbox, 60, true);
+    let o = sandbox.run(&["env", "--format", "json", "sso-dev"], &at_stub);
+    assert!(arn_of(&sandbox, &o).contains(":assumed-role/prod/"));
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(corp_token_file(&sandbox)).unwrap()).unwrap();
+    assert_eq!(written["accessToken"], SSO_REFRESHED_TOKEN);
+    assert_eq!(written["refreshToken"], SSO_ROTATED_REFRESH_TOKEN);
+    assert_eq!(written["clientId"], "stub-client", "the other fields stay");
+    let mode = std::fs::metadata(corp_token_file(&sandbox))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    // botocore reads the file runas wrote: the old token no longer works at the stub.
+    let cli = aws_cli(
+        &sandbox,
+        &[
+            "sts",
+            "get-caller-identity",
+            "--profile",
+            "sso-dev",
+            "--query",
+            "Arn",
+            "--output",
+            "text",
+        ],
+        &[
+            ("AWS_ENDPOINT_URL_SSO".into(), sso.url()),
+            ("AWS_ENDPOINT_URL_SSO_OIDC".into(), sso.url()),
+        ],
+    );
+    assert!(cli.status.success(), "aws: {}", stderr(&cli));
+    assert!(stdout(&cli).contains(":assumed-role/prod/"), "{}", stdout(&cli));
+
+    // Spent, nothing to refresh with: one line that says what to run, and nothing else.
+    let fresh = Sandbox::new(&moto.endpoint(), SSO_CONFIG, "");
+    write_corp_token(&fresh, -60, false);
+    assert_error(
+        &fresh.run(&["env", "--format", "json", "sso-dev"], &at_stub),
+        "the SSO session corp has expired; run: aws sso login --profile sso-dev",
+    );
+    let none = Sandbox::new(&moto.endpoint(), SSO_CONFIG, "");
+    assert_error(
+        &none.run(&["env", "--format", "json", "sso-two"], &at_stub),
+        "no SSO token for the SSO session corp in ",
+    );
+}
+
+/// The profile shapes the AWS CLI refuses are refused the same way, naming the key.
+#[test]
+fn sso_profiles_are_checked_as_the_aws_cli_checks_them() {
+    let moto = moto();
+    for (config, says) in [
+        (
+            "[profile p]\nsso_session = gone\nsso_account_id = 1\nsso_role_name = r\n",
+            "no [sso-session gone] section",
+        ),
+        (
+            "[sso-session s]\nsso_region = eu-west-1\n[profile p]\nsso_session = s\nsso_account_id = 1\nsso_role_name = r\n",
+            "[sso-session s] has no sso_start_url",
+        ),
+        (
+            "[sso-session s]\nsso_start_url = https://a/start\nsso_region = eu-west-1\n[profile p]\nsso_session = s\nsso_start_url = https://b/start\nsso_account_id = 1\nsso_role_name = r\n",
+            "sso_start_url = https://b/start",
+        ),
+        (
+            "[profile p]\nsso_start_url = https://a/start\nsso_account_id = 1\nsso_role_name = r\n",
+            "has sso_start_url but no sso_region",
+        ),
+        (
+            "[sso-session s]\nsso_start_url = https://a/start\nsso_region = eu-west-1\n[profile p]\nsso_session = s\n",
+            "no sso_account_id and sso_role_name",
+        ),
+    ] {
+        let sandbox = Sandbox::new(&moto.endpoint(), config, "");
+        let o = sandbox.run(&["env", "--format", "json", "p"], &[]);
+        assert_error(&o, says);
+    }
 }

@@ -50,11 +50,42 @@ pub(crate) fn run(args: &ConfigArgs, env: &EnvMap) -> Result<String> {
         Source::Container { origin, .. } => {
             row("source", "ECS container endpoint".into(), origin.to_string())
         }
-        Source::Sso(origin) => row(
-            "source",
-            "IAM Identity Center (not supported yet)".into(),
-            origin.to_string(),
-        ),
+        Source::Sso(sso) => {
+            row(
+                "source",
+                format!("IAM Identity Center, {}", sso.described()),
+                sso.start_url.origin.to_string(),
+            );
+            row(
+                "sso_start_url",
+                sso.start_url.value.clone(),
+                sso.start_url.origin.to_string(),
+            );
+            row(
+                "sso_region",
+                sso.region.value.clone(),
+                sso.region.origin.to_string(),
+            );
+            row(
+                "sso_account_id",
+                sso.account_id.value.clone(),
+                sso.account_id.origin.to_string(),
+            );
+            row(
+                "sso_role_name",
+                sso.role_name.value.clone(),
+                sso.role_name.origin.to_string(),
+            );
+            let path = crate::sources::sso::token_path(&crate::env::original(env), sso);
+            let expiry = match crate::sources::sso::token_expiry(&crate::env::original(env), sso) {
+                Some(at) if at > crate::creds::epoch_now() => {
+                    format!("valid until {}", crate::creds::rfc3339(at))
+                }
+                Some(at) => format!("expired {}", crate::creds::rfc3339(at)),
+                None => "none (sign in first)".to_string(),
+            };
+            row("sso_token", expiry, path.display().to_string());
+        }
         Source::Unsupported { setting, origin } => row(
             "source",
             format!("{setting} (not supported yet)"),

@@ -302,6 +302,12 @@ fn check_profiles(files: &Files, env: &EnvMap, findings: &mut Vec<Finding>) {
             )));
             continue;
         }
+        if let Ok(r) = &resolved
+            && let config::Source::Sso(sso) = &r.source
+            && r.base == name
+        {
+            check_sso_token(&name, sso, env, findings);
+        }
         let problem = match resolved {
             Ok(resolved) => source_problem(&resolved),
             Err(e) => Some(e.to_string()),
@@ -363,15 +369,33 @@ fn source_problem(resolved: &config::Resolved) -> Option<String> {
                 )
             })
         }
-        Source::Sso(_) => Some(
-            crate::Error::SourceNotYet {
-                profile: resolved.display_name().to_string(),
-                base: resolved.base.clone(),
-                kind: resolved.source.describe(),
-            }
-            .to_string(),
-        ),
+        // Signing in is not a fault of the files: said by `check_sso_token` as a warning.
+        Source::Sso(_) => None,
         Source::Unsupported { .. } | Source::Nothing => resolved.keys().err().map(|e| e.to_string()),
+    }
+}
+
+/// An SSO profile's token: missing, spent, or expiring within the day is a warning that names
+/// the command that signs in.
+fn check_sso_token(profile: &str, sso: &config::Sso, env: &EnvMap, findings: &mut Vec<Finding>) {
+    let login = crate::sources::sso::login_hint(profile);
+    let now = crate::creds::epoch_now();
+    match crate::sources::sso::token_expiry(env, sso) {
+        None => findings.push(Finding::warning(format!(
+            "profile {profile:?}: no SSO token for {} yet; run: {login}",
+            sso.described()
+        ))),
+        Some(at) if at <= now => findings.push(Finding::warning(format!(
+            "profile {profile:?}: {} has expired; run: {login}",
+            sso.described()
+        ))),
+        Some(at) if at - now < 86_400 => findings.push(Finding::warning(format!(
+            "profile {profile:?}: {} expires at {} (in {}); run {login} before then",
+            sso.described(),
+            crate::creds::rfc3339(at),
+            crate::creds::short_duration(at - now)
+        ))),
+        Some(_) => {}
     }
 }
 

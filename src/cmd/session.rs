@@ -120,6 +120,8 @@ pub(crate) struct Session {
     mfa: TerminalMfa,
     /// See `sources::process::CHAIN_VAR`.
     process_chain: Option<String>,
+    /// The environment as it was before runas switched it: where the SSO token cache is.
+    env: EnvMap,
 }
 
 impl Session {
@@ -152,6 +154,7 @@ impl Session {
             sts,
             mfa,
             process_chain: env.get(crate::sources::process::CHAIN_VAR).cloned(),
+            env: env::original(env),
         })
     }
 
@@ -162,6 +165,8 @@ impl Session {
             mfa: &self.mfa,
             process_chain: self.process_chain.as_deref(),
             user_name: Default::default(),
+            sso: &self.sts,
+            env: &self.env,
         };
         let options = Options {
             session_only: args.session,

@@ -251,8 +251,9 @@ pub enum Source {
         token_file: Option<String>,
         token: Option<String>,
     },
-    /// IAM Identity Center: `sso_session` or `sso_start_url`.
-    Sso(Origin),
+    /// IAM Identity Center: `sso_session` (with its `[sso-session NAME]` section) or the legacy
+    /// `sso_start_url` in the profile.
+    Sso(Box<Sso>),
     /// A setting runas recognises but cannot use yet (aws-runas's SAML and OIDC logins, an
     /// unknown `credential_source`): never a reason to take another profile's keys instead.
     Unsupported { setting: String, origin: Origin },
@@ -273,6 +274,38 @@ impl Source {
             Source::Sso(_) => "sso",
             Source::Unsupported { .. } => "unsupported",
             Source::Nothing => "none",
+        }
+    }
+}
+
+/// An IAM Identity Center profile: where to sign in, and which account and role to ask for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sso {
+    /// The `[sso-session NAME]` it uses; `None` for the legacy form (`sso_start_url` in the
+    /// profile itself).
+    pub session: Option<String>,
+    pub start_url: Setting<String>,
+    pub region: Setting<String>,
+    pub account_id: Setting<String>,
+    pub role_name: Setting<String>,
+    /// The portal endpoint (GetRoleCredentials): `AWS_ENDPOINT_URL_SSO`, the `sso` entry of the
+    /// profile's `[services]` section, …; `None` for AWS's own in `region`.
+    pub portal_url: Option<Setting<String>>,
+    /// The SSO-OIDC endpoint (CreateToken): `AWS_ENDPOINT_URL_SSO_OIDC`, the `sso_oidc` entry, ….
+    pub oidc_url: Option<Setting<String>>,
+}
+
+impl Sso {
+    /// What names the token in the AWS CLI's cache: the session's name, else the start URL.
+    pub fn token_name(&self) -> &str {
+        self.session.as_deref().unwrap_or(&self.start_url.value)
+    }
+
+    /// `the SSO session NAME`, or `the SSO start URL URL` for the legacy form, for messages.
+    pub fn described(&self) -> String {
+        match &self.session {
+            Some(name) => format!("the SSO session {name}"),
+            None => format!("the SSO start URL {}", self.start_url.value),
         }
     }
 }
@@ -479,7 +512,16 @@ pub fn resolve(files: &Files, env: &EnvMap, flags: &Overrides, requested: &str) 
         &mut warnings,
     )?;
     let session_name = session_name_of(env, inherited("role_session_name"))?;
-    let source = source_of(files, &chain, env, requested)?;
+    let mut source = source_of(files, &chain, env, requested)?;
+    if let Source::Sso(sso) = &mut source {
+        // The SSO profile's own endpoints (the base's, where the token is used).
+        let base_own = |key: &str| files.own(&chain.base, key);
+        sso.portal_url = self::endpoint_url(Service::Sso, files, env, &base_own).filter(non_empty);
+        sso.oidc_url = self::endpoint_url(Service::SsoOidc, files, env, &base_own).filter(non_empty);
+        for setting in [&sso.portal_url, &sso.oidc_url].into_iter().flatten() {
+            check_endpoint(setting)?;
+        }
+    }
     let roles = match &source {
         // The base's own role is assumed with the web identity token: part of the source.
         Source::WebIdentity { role_arn, .. } if matches!(role_arn.origin, Origin::File { .. }) => roles
@@ -817,10 +859,8 @@ fn source_of(files: &Files, chain: &Chain, env: &EnvMap, requested: &str) -> Res
     if let Some((command, origin)) = files.own(base, "credential_process") {
         return Ok(Source::Process(Setting::new(command, origin)));
     }
-    for key in ["sso_session", "sso_start_url"] {
-        if let Some((_, origin)) = files.own(base, key) {
-            return Ok(Source::Sso(origin));
-        }
+    if let Some(sso) = sso_of(files, base)? {
+        return Ok(Source::Sso(Box::new(sso)));
     }
     if chain.arn.is_some() || base == "default" {
         if let Some(keys) = env_keys(env) {
@@ -837,6 +877,84 @@ fn source_of(files: &Files, chain: &Chain, env: &EnvMap, requested: &str) -> Res
         }
     }
     Ok(Source::Nothing)
+}
+
+/// The IAM Identity Center settings of `base`, checked as the AWS CLI checks them: a named
+/// session must exist and have a start URL and region; the profile's own `sso_start_url` and
+/// `sso_region` must agree with its session's; the account and role must be there.
+fn sso_of(files: &Files, base: &str) -> Result<Option<Sso>> {
+    let own = |key: &str| files.own(base, key).map(|(v, o)| Setting::new(v, o));
+    let session = own("sso_session");
+    let legacy_url = own("sso_start_url");
+    let legacy_region = own("sso_region");
+    if session.is_none() && legacy_url.is_none() {
+        return Ok(None);
+    }
+    let problem = |problem: String| Error::SsoConfig {
+        profile: base.to_string(),
+        problem,
+    };
+    let (start_url, region) = match &session {
+        Some(session) => {
+            let name = &session.value;
+            let header = format!("sso-session {name}");
+            let section = files.config.section(&header).ok_or_else(|| {
+                problem(format!(
+                    "sso_session = {name} ({}), but the config has no [sso-session {name}] section; add it with sso_start_url and sso_region",
+                    session.origin
+                ))
+            })?;
+            let origin = Origin::File {
+                path: files.config.path.clone(),
+                section: header.clone(),
+            };
+            let get = |key: &str| {
+                section
+                    .get(key)
+                    .filter(|v| !v.is_empty())
+                    .map(|v| Setting::new(v.to_string(), origin.clone()))
+                    .ok_or_else(|| problem(format!("[sso-session {name}] has no {key}; add it")))
+            };
+            let (url, region) = (get("sso_start_url")?, get("sso_region")?);
+            for (own, theirs, key) in [
+                (&legacy_url, &url, "sso_start_url"),
+                (&legacy_region, &region, "sso_region"),
+            ] {
+                if let Some(own) = own
+                    && own.value != theirs.value
+                {
+                    return Err(problem(format!(
+                        "{key} = {} ({}) disagrees with [sso-session {name}]'s {}; remove it from the profile",
+                        own.value, own.origin, theirs.value
+                    )));
+                }
+            }
+            (url, region)
+        }
+        None => {
+            let url = legacy_url.expect("checked above");
+            let region =
+                legacy_region.ok_or_else(|| problem("has sso_start_url but no sso_region; add it".into()))?;
+            (url, region)
+        }
+    };
+    let account_id = own("sso_account_id");
+    let role_name = own("sso_role_name");
+    let (Some(account_id), Some(role_name)) = (account_id, role_name) else {
+        return Err(problem(
+            "names no sso_account_id and sso_role_name, so it can sign in but gives no credentials; add both"
+                .into(),
+        ));
+    };
+    Ok(Some(Sso {
+        session: session.map(|s| s.value),
+        start_url,
+        region,
+        account_id,
+        role_name,
+        portal_url: None,
+        oidc_url: None,
+    }))
 }
 
 /// The keys of the environment (as it was before runas switched it: runas's own are not
@@ -901,6 +1019,8 @@ fn pick(
 enum Service {
     Sts,
     Iam,
+    Sso,
+    SsoOidc,
 }
 
 impl Service {
@@ -909,6 +1029,8 @@ impl Service {
         match self {
             Service::Sts => ("sts", "AWS_ENDPOINT_URL_STS"),
             Service::Iam => ("iam", "AWS_ENDPOINT_URL_IAM"),
+            Service::Sso => ("sso", "AWS_ENDPOINT_URL_SSO"),
+            Service::SsoOidc => ("sso_oidc", "AWS_ENDPOINT_URL_SSO_OIDC"),
         }
     }
 }

@@ -1045,6 +1045,7 @@ fn no_profile_shape_falls_back_to_the_default_profiles_keys() {
          [profile jump]\nrole_arn = arn:aws:iam::123456789012:role/a\njump_role_arn = arn:aws:iam::1:role/j\n\
          [profile proc]\ncredential_process = /bin/echo creds\n\
          [profile viaproc]\nrole_arn = arn:aws:iam::123456789012:role/a\nsource_profile = proc\n\
+         [sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n\
          [profile sso]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = r\n\
          [profile viasso]\nrole_arn = arn:aws:iam::123456789012:role/a\nsource_profile = sso\n",
         "[default]\naws_access_key_id = AKIADEFAULTKEYS00000\naws_secret_access_key = secret\n",

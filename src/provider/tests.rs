@@ -90,6 +90,22 @@ impl Sts for FakeSts {
     }
 }
 
+/// No SSO profile here.
+struct NoSso;
+
+impl crate::sources::sso::SsoApi for NoSso {
+    fn get_role_credentials(&self, _: &crate::config::Sso, _: &str) -> Result<Credentials> {
+        unreachable!("no SSO profile here")
+    }
+    fn refresh_token(
+        &self,
+        _: &crate::config::Sso,
+        _: &crate::sources::sso::Refresh<'_>,
+    ) -> Result<crate::sources::sso::NewToken> {
+        unreachable!("no SSO profile here")
+    }
+}
+
 /// Counts prompts; answers 123456.
 #[derive(Default)]
 struct CountingMfa {
@@ -159,6 +175,8 @@ impl World {
             mfa,
             process_chain: None,
             user_name: Default::default(),
+            sso: &NoSso,
+            env: &crate::EnvMap::new(),
         }
         .credentials(&r, opts)
     }
@@ -403,6 +421,8 @@ fn a_second_expired_token_is_reported() {
         mfa: &mfa,
         process_chain: None,
         user_name: Default::default(),
+        sso: &NoSso,
+        env: &crate::EnvMap::new(),
     }
     .credentials(
         &r,

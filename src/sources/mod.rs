@@ -5,6 +5,7 @@ pub mod ecs;
 pub mod http;
 pub mod imds;
 pub mod process;
+pub mod sso;
 
 use crate::creds::Credentials;
 use crate::{Error, Result};

@@ -74,6 +74,49 @@ impl Intercept for Bounded {
     }
 }
 
+/// The same bounds for the JSON services (the SSO portal and SSO-OIDC): the size limit, and a
+/// 2xx answer that is one complete JSON document.
+#[derive(Debug, Default)]
+pub(crate) struct BoundedJson;
+
+impl Intercept for BoundedJson {
+    fn name(&self) -> &'static str {
+        "runas-bounded-json-answer"
+    }
+
+    fn modify_before_deserialization(
+        &self,
+        context: &mut BeforeDeserializationInterceptorContextMut<'_>,
+        components: &RuntimeComponents,
+        config: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        Bounded.modify_before_deserialization(context, components, config)
+    }
+
+    fn read_after_deserialization(
+        &self,
+        context: &AfterDeserializationInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let response = context.response();
+        let status = response.status().as_u16();
+        let Some(body) = response.body().bytes() else {
+            return Ok(());
+        };
+        if !(200..300).contains(&status) {
+            return Ok(());
+        }
+        match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+            Ok(_) => Ok(()),
+            Err(_) => Err(Box::new(Refused(format!(
+                "HTTP {status}, but the answer ({} bytes) is not one complete JSON document",
+                body.len()
+            )))),
+        }
+    }
+}
+
 /// Whether `body` is one complete XML document: tags balanced, one root element, nothing but
 /// white space after it. Enough to tell a whole answer from a cut or padded one; the SDK reads
 /// the content.

@@ -154,7 +154,11 @@ impl AwsSts {
 
     /// The shared configuration, signed with `keys`, or unsigned (AssumeRoleWithWebIdentity
     /// needs no credentials).
-    fn sdk_config_with(&self, keys: Option<aws_sdk_sts::config::Credentials>, region: &str) -> SdkConfig {
+    pub(super) fn sdk_config_with(
+        &self,
+        keys: Option<aws_sdk_sts::config::Credentials>,
+        region: &str,
+    ) -> SdkConfig {
         let mut config = SdkConfig::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(region.to_string()))
@@ -202,17 +206,32 @@ impl AwsSts {
         F: Future<Output = std::result::Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
+        self.call_at(call, self.endpoint_shown(), future)
+    }
+
+    /// `call` for a service other than STS, whose endpoint is `endpoint` in messages.
+    pub(super) fn call_at<T, E, F>(&self, call: &Call<'_>, endpoint: String, future: F) -> Result<T>
+    where
+        F: Future<Output = std::result::Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
         let runtime = self.runtime(call.operation)?;
         let started = Instant::now();
         let outcome = runtime.block_on(future);
         crate::verbose::say(format_args!(
-            "STS {} at {}: {} in {} ms",
+            "{} {} at {endpoint}: {} in {} ms",
+            crate::error::service_of(call.operation),
             call.operation,
-            self.endpoint_shown(),
             if outcome.is_ok() { "answered" } else { "failed" },
             started.elapsed().as_millis()
         ));
-        outcome.map_err(|err| self.error(call, describe(&err, started.elapsed())))
+        outcome.map_err(|err| {
+            let mut e = self.error(call, describe(&err, started.elapsed()));
+            if let Error::Sts { endpoint: shown, .. } = &mut e {
+                *shown = endpoint.clone();
+            }
+            e
+        })
     }
 
     pub(super) fn error(&self, call: &Call<'_>, failure: Failure) -> Error {

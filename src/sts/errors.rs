@@ -243,6 +243,24 @@ fn chain_text(err: &(dyn std::error::Error + 'static)) -> String {
 
 /// What to do about it: names the role and the (masked) key, never a secret.
 pub(super) fn hint(call: &Call<'_>, failure: &Failure, endpoint_configured: bool) -> Option<String> {
+    // IAM Identity Center's calls have hints of their own: no keys, a token instead.
+    if let service @ ("SSO" | "SSO-OIDC") = crate::error::service_of(call.operation) {
+        let var = if service == "SSO" {
+            "AWS_ENDPOINT_URL_SSO"
+        } else {
+            "AWS_ENDPOINT_URL_SSO_OIDC"
+        };
+        return match failure.kind {
+            Kind::Connect | Kind::Timeout => Some(format!("check the network, or set {var}")),
+            Kind::Unreadable { .. } => Some(format!(
+                "the endpoint did not answer like IAM Identity Center; check {var} and that it is up"
+            )),
+            Kind::Service {
+                status: 400 | 401 | 403,
+            } => Some("sign in again".into()),
+            _ => None,
+        };
+    }
     let key = mask_key_id(&call.source.access_key_id);
     let session = call.source.session_token.is_some();
     let network = if endpoint_configured {

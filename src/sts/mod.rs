@@ -12,6 +12,7 @@ mod client;
 mod endpoint;
 mod errors;
 mod iam;
+mod sso;
 
 pub use client::AwsSts;
 

@@ -1,7 +1,8 @@
-//! Stand-ins for the two credential endpoints moto does not serve, following their published
-//! wire formats closely enough that the AWS CLI (botocore) takes credentials from them too:
-//! IMDSv2 (a token PUT whose TTL header is echoed, every GET needing the token) and the ECS
-//! container endpoint (a token in `Authorization`). Each hands out `creds`, credentials the
+//! Stand-ins for the credential endpoints moto does not serve, following their published wire
+//! formats closely enough that the AWS CLI (botocore) takes credentials from them too: IMDSv2
+//! (a token PUT whose TTL header is echoed, every GET needing the token), the ECS container
+//! endpoint (a token in `Authorization`), and IAM Identity Center's portal (GetRoleCredentials)
+//! and SSO-OIDC (CreateToken with a refresh token). Each hands out `creds`, credentials the
 //! tests mint with moto, so the AWS CLI can confirm which role they are.
 
 use super::server;
@@ -16,6 +17,13 @@ pub struct Creds {
     pub token: String,
     pub expiration: String,
 }
+
+/// The SSO stub's tokens: the access token it takes at first, the refresh token it takes, and
+/// what a refresh gives.
+pub const SSO_TOKEN: &str = "sso-access-token-1";
+pub const SSO_REFRESH_TOKEN: &str = "sso-refresh-token-1";
+pub const SSO_REFRESHED_TOKEN: &str = "sso-access-token-2";
+pub const SSO_ROTATED_REFRESH_TOKEN: &str = "sso-refresh-token-2";
 
 /// The token the IMDS stub issues and the role name it reports.
 pub const IMDS_TOKEN: &str = "AQAEAStubImdsSessionToken";
@@ -85,6 +93,86 @@ impl Server {
             }
         }))
     }
+
+    /// IAM Identity Center on a free loopback port, serving both its APIs (point
+    /// AWS_ENDPOINT_URL_SSO and AWS_ENDPOINT_URL_SSO_OIDC here):
+    /// - the portal's `GET /federation/credentials?account_id=&role_name=` answers `creds` for
+    ///   `account` and `role` to the access token in `x-amz-sso_bearer_token` while it is the
+    ///   current one (at first `SSO_TOKEN`), else 401 as the service does;
+    /// - SSO-OIDC's `POST /token` with `grantType` `refresh_token` and `SSO_REFRESH_TOKEN`
+    ///   makes `SSO_REFRESHED_TOKEN` the current token (the old one stops working) and answers
+    ///   it, with `SSO_ROTATED_REFRESH_TOKEN`.
+    pub fn sso(creds: Creds, account: &'static str, role: &'static str) -> Server {
+        let current = std::sync::Mutex::new(SSO_TOKEN.to_string());
+        Server(server::Server::start(move |stream, _| {
+            let Some((method, path, headers, body)) = read_request(&stream) else {
+                return;
+            };
+            let header = |name: &str| {
+                headers
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v.clone())
+            };
+            let error = |status: u16, kind: &str, message: &str| {
+                let extra = vec![("x-amzn-ErrorType".to_string(), kind.to_string())];
+                (
+                    status,
+                    extra,
+                    serde_json::json!({ "message": message }).to_string(),
+                )
+            };
+            let (status, extra, body) = if method == "GET" && path.starts_with("/federation/credentials?") {
+                let query = &path["/federation/credentials?".len()..];
+                let wants =
+                    |key: &str, value: &str| query.split('&').any(|kv| kv == format!("{key}={value}"));
+                let token = header("x-amz-sso_bearer_token");
+                if token.as_deref() != Some(current.lock().unwrap().as_str()) {
+                    error(401, "UnauthorizedException", "Session token not found or invalid")
+                } else if !wants("account_id", account) || !wants("role_name", role) {
+                    error(403, "ForbiddenException", "No access")
+                } else {
+                    let expiration = humantime::parse_rfc3339(&creds.expiration)
+                        .unwrap()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .unwrap()
+                        .as_millis() as u64;
+                    let doc = serde_json::json!({ "roleCredentials": {
+                        "accessKeyId": creds.access_key_id,
+                        "secretAccessKey": creds.secret_access_key,
+                        "sessionToken": creds.token,
+                        "expiration": expiration,
+                    }});
+                    (200, Vec::new(), doc.to_string())
+                }
+            } else if method == "POST" && path == "/token" {
+                let request: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+                if request["grantType"] == "refresh_token" && request["refreshToken"] == SSO_REFRESH_TOKEN {
+                    *current.lock().unwrap() = SSO_REFRESHED_TOKEN.to_string();
+                    let doc = serde_json::json!({
+                        "accessToken": SSO_REFRESHED_TOKEN,
+                        "tokenType": "Bearer",
+                        "expiresIn": 3600,
+                        "refreshToken": SSO_ROTATED_REFRESH_TOKEN,
+                    });
+                    (200, Vec::new(), doc.to_string())
+                } else {
+                    let extra = vec![(
+                        "x-amzn-ErrorType".to_string(),
+                        "InvalidGrantException".to_string(),
+                    )];
+                    (
+                        400,
+                        extra,
+                        serde_json::json!({ "error": "invalid_grant" }).to_string(),
+                    )
+                }
+            } else {
+                (404, Vec::new(), String::new())
+            };
+            let _ = write_answer(stream, status, &extra, &body);
+        }))
+    }
 }
 
 fn json(c: &Creds, imds: bool) -> String {
@@ -107,6 +195,12 @@ type Headers = Vec<(String, String)>;
 
 /// Method, path and headers of one request (bodies are not needed here).
 fn read_head(stream: &TcpStream) -> Option<(String, String, Headers)> {
+    read_request(stream).map(|(method, path, headers, _)| (method, path, headers))
+}
+
+/// Method, path, headers and body (as long as its Content-Length) of one request.
+fn read_request(stream: &TcpStream) -> Option<(String, String, Headers, Vec<u8>)> {
+    use std::io::Read;
     stream
         .set_read_timeout(Some(std::time::Duration::from_secs(5)))
         .ok()?;
@@ -125,7 +219,14 @@ fn read_head(stream: &TcpStream) -> Option<(String, String, Headers)> {
             headers.push((name.trim().to_string(), value.trim().to_string()));
         }
     }
-    Some((method, path, headers))
+    let length: usize = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; length.min(1 << 20)];
+    reader.read_exact(&mut body).ok()?;
+    Some((method, path, headers, body))
 }
 
 fn write_answer(
