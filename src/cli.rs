@@ -58,6 +58,10 @@ pub enum Command {
     },
     /// Check files, profiles, the shell hook, the clock and the cache, and say how to fix each problem
     Doctor,
+    /// Sign in to IAM Identity Center for PROFILE's SSO session (the token the AWS CLI shares)
+    Login(LoginArgs),
+    /// Sign out of an SSO session: remove its token and the role credentials cached from it
+    Logout(LogoutArgs),
     /// Switch this shell to PROFILE (a function of the shell hook; see `runas init`)
     Use(UseArgs),
     /// Restore this shell to how it was before `runas use` (a function of the shell hook)
@@ -281,6 +285,45 @@ pub enum ListWhat {
 }
 
 #[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// An SSO profile, or a profile whose chain starts at one [default: as for env]
+    #[arg(add = ArgValueCandidates::new(profile_names), conflicts_with = "sso_session")]
+    pub profile: Option<String>,
+
+    /// The [sso-session NAME] to sign in to, instead of a profile's
+    #[arg(long, value_name = "NAME")]
+    pub sso_session: Option<String>,
+
+    /// Sign in with a code typed in a browser anywhere (the device flow), not through this
+    /// machine's browser; the default when no browser can be opened
+    #[arg(long)]
+    pub device_code: bool,
+
+    /// Never open a browser: print the address only
+    #[arg(long)]
+    pub no_browser: bool,
+
+    /// Sign in even while the token is valid
+    #[arg(long)]
+    pub force: bool,
+
+    /// Print the session and the token's expiry as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// An SSO profile, or a profile whose chain starts at one [default: as for env]
+    #[arg(add = ArgValueCandidates::new(profile_names), conflicts_with = "sso_session")]
+    pub profile: Option<String>,
+
+    /// The [sso-session NAME] to sign out of, instead of a profile's
+    #[arg(long, value_name = "NAME")]
+    pub sso_session: Option<String>,
+}
+
+#[derive(Debug, Args)]
 pub struct ConfigArgs {
     #[command(flatten)]
     pub creds: CredentialArgs,
@@ -300,6 +343,8 @@ impl Command {
             Command::Init { .. } => "init",
             Command::Completions { .. } => "completions",
             Command::Doctor => "doctor",
+            Command::Login(_) => "login",
+            Command::Logout(_) => "logout",
             Command::Use(_) => "use",
             Command::Off(_) => "off",
         }

@@ -66,6 +66,10 @@ pub enum Error {
     #[error("profile {profile:?} {problem}")]
     SsoConfig { profile: String, problem: String },
 
+    /// A sign-in that did not end with a token; `problem` says why and what to do.
+    #[error("{0}")]
+    Login(String),
+
     /// `login` is the command that gets a new token.
     #[error("{described} has expired; run: {login}")]
     SsoExpired { described: String, login: String },

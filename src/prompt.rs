@@ -104,8 +104,9 @@ impl EchoOff {
 impl Drop for EchoOff {
     fn drop(&mut self) {
         // SAFETY: fd is still open (the File outlives the guard); saved came from tcgetattr.
+        // TCSANOW: what is typed after the code (the next command) stays for the shell.
         unsafe {
-            libc::tcsetattr(self.fd, libc::TCSAFLUSH, &self.saved);
+            libc::tcsetattr(self.fd, libc::TCSANOW, &self.saved);
         }
         for (signal, old) in &self.previous {
             unsafe {
@@ -123,9 +124,11 @@ pub fn secret(prompt: &str) -> io::Result<Answer> {
         .read(true)
         .write(true)
         .open("/dev/tty")?;
+    // Echo goes off before the prompt shows: a code typed as soon as the prompt appears is
+    // neither echoed nor dropped (the flush that turns echo off only drops what came before).
+    let _echo_off = EchoOff::new(&tty)?;
     tty.write_all(prompt.as_bytes())?;
     tty.flush()?;
-    let _echo_off = EchoOff::new(&tty)?;
     read_line(&mut tty)
 }
 

@@ -217,17 +217,8 @@ impl Provider<'_> {
                 })
             }
             Source::Sso(sso) => {
-                let key = CacheKey::new(
-                    "sso",
-                    &[
-                        &issuer(r),
-                        sso.token_name(),
-                        &sso.account_id.value,
-                        &sso.role_name.value,
-                    ],
-                )
-                .for_profile(&r.base);
-                self.cache.get_or_fetch(&key, false, || {
+                sso.account_and_role(&r.base)?;
+                self.cache.get_or_fetch(&sso_key(r, sso), false, || {
                     let now = crate::creds::epoch_now();
                     let token = crate::sources::sso::access_token(
                         self.env,
@@ -446,6 +437,13 @@ fn web_identity_key(r: &Resolved) -> CacheKey {
     .for_profile(&r.base)
 }
 
+/// The key of the role credentials an SSO token bought: the session (or start URL), the
+/// account and the role.
+fn sso_key(r: &Resolved, sso: &crate::config::Sso) -> CacheKey {
+    let (account, role) = sso.account_and_role(&r.base).unwrap_or(("", ""));
+    CacheKey::new("sso", &[&issuer(r), sso.token_name(), account, role]).for_profile(&r.base)
+}
+
 /// The key of what a `credential_process` printed: the profile and its command.
 fn process_key(r: &Resolved) -> CacheKey {
     CacheKey::new("process", &[&issuer(r), &r.base, &source_id(r)]).for_profile(&r.base)
@@ -525,6 +523,9 @@ pub fn cache_keys(r: &Resolved) -> Vec<CacheKey> {
     let mut keys = vec![session_key(r)];
     keys.extend((0..r.roles.len()).map(|i| role_key(r, &plan, i)));
     keys.push(process_key(r));
+    if let Source::Sso(sso) = &r.source {
+        keys.push(sso_key(r, sso));
+    }
     keys.push(web_identity_key(r));
     keys
 }

@@ -586,6 +586,40 @@ fn zsh_completes_profile_names_when_compinit_runs_after_the_hook() {
     });
 }
 
+/// `runas use` for an SSO profile whose session has run out signs in at the terminal (the
+/// scripted browser comes back), then switches the shell.
+#[test]
+fn use_signs_in_to_an_expired_sso_session_then_switches() {
+    let moto = Moto::start();
+    let sso = common::metadata::Server::sso(
+        crate::sources::minted(&moto.endpoint()),
+        "123456789012",
+        "Developer",
+    );
+    let sb = Sandbox::new(&moto.endpoint(), crate::sources::SSO_CONFIG, "");
+    let browser = crate::sources::scripted_browser(&sb);
+    let url = sso.url();
+    let vars = [
+        ("AWS_ENDPOINT_URL_SSO", url.as_str()),
+        ("AWS_ENDPOINT_URL_SSO_OIDC", url.as_str()),
+        ("BROWSER", browser.as_str()),
+        ("RUNAS_LOGIN_TIMEOUT", "20s"),
+    ];
+    let s = Session::start(&BASH, &sb, &init(&BASH), &vars);
+    assert_eq!(s.run("runas use sso-dev"), "0", "{}", s.term.screen());
+    assert!(
+        s.term.screen().contains("signed in to the SSO session corp"),
+        "{}",
+        s.term.screen()
+    );
+    assert!(
+        s.get("AWS_ACCESS_KEY_ID").starts_with("ASIA"),
+        "{}",
+        s.term.screen()
+    );
+    assert_eq!(s.get("AWSRUNAS_PROFILE"), "sso-dev");
+}
+
 /// The shipped completions/_runas, found in $fpath by compinit with no hook loaded, completes
 /// at the first Tab (compinit runs the file as the body of `_runas` then).
 #[test]
@@ -936,6 +970,8 @@ fn the_mfa_prompt_takes_spaces_and_asks_again_after_a_typo() {
     term.wait_for("the second prompt", |s| {
         s.contains("try again") && s.matches("MFA code for").count() == 2
     });
+    // Echo was off from the moment the prompt showed: the code typed then is not on screen.
+    assert!(!term.screen().contains("alice: 12345"), "{}", term.screen());
     term.line("123 456");
     let key = term.query("printf '%s\\n' \"${AWS_ACCESS_KEY_ID-<unset>}\"");
     assert!(key.starts_with("ASIA"), "{key}\n{}", term.screen());

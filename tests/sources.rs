@@ -243,7 +243,7 @@ fn no_profile_shape_gives_the_default_profiles_identity() {
 }
 
 /// Credentials of prod's role, minted by moto through runas, for the metadata stubs to hand out.
-fn minted(moto_endpoint: &str) -> crate::common::metadata::Creds {
+pub(crate) fn minted(moto_endpoint: &str) -> crate::common::metadata::Creds {
     let minter = Sandbox::new(moto_endpoint, crate::common::sandbox::CONFIG, CREDENTIALS);
     let o = minter.run(&["env", "--format", "json", "prod", "-o", MFA_CODE], &[]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -385,7 +385,7 @@ fn the_task_role_from_the_container_endpoint_starts_a_role_chain() {
 
 use crate::common::metadata::{SSO_REFRESH_TOKEN, SSO_REFRESHED_TOKEN, SSO_ROTATED_REFRESH_TOKEN, SSO_TOKEN};
 
-const SSO_CONFIG: &str = "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n\
+pub(crate) const SSO_CONFIG: &str = "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n\
     [profile sso-dev]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Developer\nregion = us-east-1\n\
     [profile sso-one]\nrole_arn = arn:aws:iam::210987654321:role/ops\nsource_profile = sso-dev\n\
     [profile sso-two]\nrole_arn = arn:aws:iam::123456789012:role/audit\nsource_profile = sso-one\n";
@@ -515,7 +515,7 @@ fn an_sso_token_is_refreshed_in_a_file_the_aws_cli_reads_and_a_spent_one_asks_fo
     write_corp_token(&fresh, -60, false);
     assert_error(
         &fresh.run(&["env", "--format", "json", "sso-dev"], &at_stub),
-        "the SSO session corp has expired; run: aws sso login --profile sso-dev",
+        "the SSO session corp has expired; run: runas login sso-dev",
     );
     let none = Sandbox::new(&moto.endpoint(), SSO_CONFIG, "");
     assert_error(
@@ -554,4 +554,212 @@ fn sso_profiles_are_checked_as_the_aws_cli_checks_them() {
         let o = sandbox.run(&["env", "--format", "json", "p"], &[]);
         assert_error(&o, says);
     }
+}
+
+/// A scripted browser: fetches the address it is given and follows the redirects, as a browser
+/// that is already signed in does. `BROWSER` names it.
+pub(crate) fn scripted_browser(sandbox: &Sandbox) -> String {
+    let script = sandbox.home().join("browser.py");
+    std::fs::write(
+        &script,
+        "import sys, urllib.request\ntry:\n    urllib.request.urlopen(sys.argv[1], timeout=10).read()\nexcept Exception as e:\n    print(e, file=sys.stderr)\n",
+    )
+    .unwrap();
+    format!("python3 {}", script.display())
+}
+
+/// `runas login` with the authorization code flow: the browser is sent back to runas's
+/// listener, the token lands in the AWS CLI's cache (which the AWS CLI then uses), a second
+/// login while it is valid does nothing, and logout removes the token and the role credentials.
+#[test]
+fn login_with_the_browser_writes_a_token_the_aws_cli_uses_and_logout_removes_it() {
+    use crate::common::metadata::SSO_LOGIN_TOKEN;
+    let moto = moto();
+    let sso = crate::common::metadata::Server::sso(minted(&moto.endpoint()), "123456789012", "Developer");
+    let sandbox = Sandbox::new(&moto.endpoint(), SSO_CONFIG, "");
+    let browser = scripted_browser(&sandbox);
+    let vars = [
+        ("AWS_ENDPOINT_URL_SSO", sso.url()),
+        ("AWS_ENDPOINT_URL_SSO_OIDC", sso.url()),
+        ("BROWSER", browser),
+        ("RUNAS_LOGIN_TIMEOUT", "20s".into()),
+    ];
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let o = sandbox.run(&["login", "sso-dev"], &vars);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.stdout.is_empty(), "login writes nothing to stdout");
+    assert!(
+        stderr(&o).contains("/authorize?response_type=code&client_id="),
+        "the address is printed: {}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("signed in to the SSO session corp"),
+        "{}",
+        stderr(&o)
+    );
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(corp_token_file(&sandbox)).unwrap()).unwrap();
+    assert_eq!(written["accessToken"], SSO_LOGIN_TOKEN);
+    assert_eq!(written["startUrl"], "https://corp.awsapps.com/start");
+    assert!(written["expiresAt"].as_str().unwrap().ends_with('Z'));
+    // The AWS CLI signs in with it (the stub takes only the new token now).
+    let cli = aws_cli(
+        &sandbox,
+        &[
+            "sts",
+            "get-caller-identity",
+            "--profile",
+            "sso-dev",
+            "--query",
+            "Arn",
+            "--output",
+            "text",
+        ],
+        &[
+            ("AWS_ENDPOINT_URL_SSO".into(), sso.url()),
+            ("AWS_ENDPOINT_URL_SSO_OIDC".into(), sso.url()),
+        ],
+    );
+    assert!(cli.status.success(), "aws: {}", stderr(&cli));
+    let arn = arn_of(
+        &sandbox,
+        &sandbox.run(&["env", "--format", "json", "sso-two"], &vars),
+    );
+    assert!(
+        arn.starts_with("arn:aws:sts::123456789012:assumed-role/audit/"),
+        "{arn}"
+    );
+    // Again while valid: nothing to do; --json says until when.
+    let again = sandbox.run(&["login", "sso-dev", "--json"], &vars);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(stderr(&again).contains("already signed in"), "{}", stderr(&again));
+    let doc: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(doc["SsoSession"], "corp");
+    // Logout: the token and the role credentials bought with it go.
+    let out = sandbox.run(&["logout", "sso-dev"], &vars);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!corp_token_file(&sandbox).exists());
+    assert!(
+        stderr(&out).contains("1 cached role credential(s)"),
+        "{}",
+        stderr(&out)
+    );
+    assert_error(
+        &sandbox.run(&["env", "--format", "json", "sso-dev"], &vars),
+        "no SSO token for the SSO session corp",
+    );
+}
+
+/// `runas login --device-code` (and the fallback when no browser can be opened): the address
+/// and code on stderr, CreateToken polled past `authorization_pending`.
+#[test]
+fn login_with_a_device_code_polls_until_the_sign_in_is_done() {
+    use crate::common::metadata::SSO_LOGIN_TOKEN;
+    let moto = moto();
+    let sso = crate::common::metadata::Server::sso(minted(&moto.endpoint()), "123456789012", "Developer");
+    let sandbox = Sandbox::new(&moto.endpoint(), SSO_CONFIG, "");
+    let vars = [
+        ("AWS_ENDPOINT_URL_SSO", sso.url()),
+        ("AWS_ENDPOINT_URL_SSO_OIDC", sso.url()),
+    ];
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    // No BROWSER, no display: the device flow, said so.
+    let o = sandbox.run(&["login", "--sso-session", "corp"], &vars);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("no browser to open here"), "{err}");
+    assert!(
+        err.contains("open https://device.sso.example/ and enter the code ABCD-EFGH"),
+        "{err}"
+    );
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(corp_token_file(&sandbox)).unwrap()).unwrap();
+    assert_eq!(written["accessToken"], SSO_LOGIN_TOKEN);
+    assert!(
+        arn_of(
+            &sandbox,
+            &sandbox.run(&["env", "--format", "json", "sso-dev"], &vars)
+        )
+        .contains(":assumed-role/prod/")
+    );
+}
+
+/// Each way a sign-in can fail is one line, a non-zero exit, empty stdout and no token file.
+#[test]
+fn a_sign_in_that_fails_says_why_in_one_line_and_saves_nothing() {
+    use crate::common::metadata::SignIn;
+    let moto = moto();
+    for (sign_in, args, says) in [
+        (
+            SignIn::WrongState,
+            &["login", "sso-dev"][..],
+            "another sign-in's state",
+        ),
+        (
+            SignIn::Denied,
+            &["login", "sso-dev"],
+            "the sign-in was not completed (access_denied)",
+        ),
+        (
+            SignIn::Denied,
+            &["login", "sso-dev", "--device-code"],
+            "the sign-in was denied",
+        ),
+        (
+            SignIn::ExpiredCode,
+            &["login", "sso-dev", "--device-code"],
+            "the sign-in code expired",
+        ),
+    ] {
+        let sso = crate::common::metadata::Server::sso_signing_in(
+            minted(&moto.endpoint()),
+            "123456789012",
+            "Developer",
+            sign_in,
+        );
+        let sandbox = Sandbox::new(&moto.endpoint(), SSO_CONFIG, "");
+        let vars = [
+            ("AWS_ENDPOINT_URL_SSO_OIDC", sso.url()),
+            ("BROWSER", scripted_browser(&sandbox)),
+            ("RUNAS_LOGIN_TIMEOUT", "20s".into()),
+        ];
+        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let o = sandbox.run(args, &vars);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        assert!(o.stdout.is_empty());
+        let last = stderr(&o).lines().last().unwrap_or_default().to_string();
+        assert!(last.contains(says), "{args:?}: {}", stderr(&o));
+        assert!(!corp_token_file(&sandbox).exists(), "{args:?}");
+    }
+    // A closed port where SSO-OIDC should be.
+    let sandbox = Sandbox::new(&moto.endpoint(), SSO_CONFIG, "");
+    let o = sandbox.run(
+        &["login", "sso-dev", "--device-code"],
+        &[("AWS_ENDPOINT_URL_SSO_OIDC", "http://127.0.0.1:9")],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("SSO-OIDC RegisterClient at http://127.0.0.1:9 failed"),
+        "{}",
+        stderr(&o)
+    );
+    // The browser never comes back: the wait ends, as RUNAS_LOGIN_TIMEOUT says.
+    let sso = crate::common::metadata::Server::sso(minted(&moto.endpoint()), "123456789012", "Developer");
+    let o = sandbox.run(
+        &["login", "sso-dev"],
+        &[
+            ("BROWSER", "true"),
+            ("RUNAS_LOGIN_TIMEOUT", "1s"),
+            ("AWS_ENDPOINT_URL_SSO_OIDC", &sso.url()),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let last = stderr(&o).lines().last().unwrap_or_default().to_string();
+    assert!(
+        last.contains("no sign-in came back from the browser within 1s"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!corp_token_file(&sandbox).exists());
 }

@@ -66,16 +66,15 @@ pub(crate) fn run(args: &ConfigArgs, env: &EnvMap) -> Result<String> {
                 sso.region.value.clone(),
                 sso.region.origin.to_string(),
             );
-            row(
-                "sso_account_id",
-                sso.account_id.value.clone(),
-                sso.account_id.origin.to_string(),
-            );
-            row(
-                "sso_role_name",
-                sso.role_name.value.clone(),
-                sso.role_name.origin.to_string(),
-            );
+            for (key, setting) in [
+                ("sso_account_id", &sso.account_id),
+                ("sso_role_name", &sso.role_name),
+            ] {
+                match setting {
+                    Some(s) => row(key, s.value.clone(), s.origin.to_string()),
+                    None => row(key, "-".into(), String::new()),
+                }
+            }
             let path = crate::sources::sso::token_path(&crate::env::original(env), sso);
             let expiry = match crate::sources::sso::token_expiry(&crate::env::original(env), sso) {
                 Some(at) if at > crate::creds::epoch_now() => {

@@ -40,7 +40,25 @@ pub(crate) fn run_use(args: &UseArgs, env: &EnvMap) -> Result<String> {
     if let Some(window) = args.due {
         return refresh_due(&args.creds, shell, Duration::from_secs(window), env);
     }
-    let (resolved, creds) = credentials(&args.creds, env, cache::refresh_window(env)?)?;
+    let window = cache::refresh_window(env)?;
+    let (resolved, creds) = match credentials(&args.creds, env, window) {
+        // An SSO profile whose session has run out: sign in now, at the terminal, then switch.
+        Err(Error::SsoExpired { .. } | Error::SsoNoToken { .. })
+            if !args.creds.no_prompt && std::fs::File::open("/dev/tty").is_ok() =>
+        {
+            let login = crate::cli::LoginArgs {
+                profile: args.creds.profile().map(str::to_string),
+                sso_session: None,
+                device_code: false,
+                no_browser: false,
+                force: true,
+                json: false,
+            };
+            super::login::login(&login, env)?;
+            credentials(&args.creds, env, window)?
+        }
+        other => other?,
+    };
     let ops = super::env::switch_ops(&resolved, &creds, args.creds.session, env)?;
     Ok(shell::render(shell, &ops))
 }

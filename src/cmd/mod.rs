@@ -10,6 +10,7 @@ mod exec;
 mod hook;
 pub mod init;
 mod list;
+mod login;
 mod session;
 mod unset;
 mod whoami;
@@ -105,6 +106,8 @@ fn run_command(cli: Cli, env: &EnvMap) -> Result<Outcome> {
             }
             Ok(report)
         }
+        Command::Login(args) => login::login(&args, env),
+        Command::Logout(args) => login::logout(&args, env),
         Command::Init { shell } => init::script(shell),
         Command::Completions { shell } => Ok(init::completions(shell)),
         Command::Use(args) => hook::run_use(&args, env),

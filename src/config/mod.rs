@@ -286,8 +286,12 @@ pub struct Sso {
     pub session: Option<String>,
     pub start_url: Setting<String>,
     pub region: Setting<String>,
-    pub account_id: Setting<String>,
-    pub role_name: Setting<String>,
+    /// The account and role the credentials are for; a profile without them can sign in
+    /// (`runas login`) but gives no credentials.
+    pub account_id: Option<Setting<String>>,
+    pub role_name: Option<Setting<String>>,
+    /// The scopes a sign-in asks for (`sso_registration_scopes`, default `sso:account:access`).
+    pub scopes: Vec<String>,
     /// The portal endpoint (GetRoleCredentials): `AWS_ENDPOINT_URL_SSO`, the `sso` entry of the
     /// profile's `[services]` section, …; `None` for AWS's own in `region`.
     pub portal_url: Option<Setting<String>>,
@@ -296,6 +300,19 @@ pub struct Sso {
 }
 
 impl Sso {
+    /// The account and role, or the error that says the profile gives no credentials.
+    pub fn account_and_role(&self, profile: &str) -> Result<(&str, &str)> {
+        match (&self.account_id, &self.role_name) {
+            (Some(account), Some(role)) => Ok((&account.value, &role.value)),
+            _ => Err(Error::SsoConfig {
+                profile: profile.to_string(),
+                problem: "names no sso_account_id and sso_role_name, so it can sign in but gives \
+                          no credentials; add both"
+                    .into(),
+            }),
+        }
+    }
+
     /// What names the token in the AWS CLI's cache: the session's name, else the start URL.
     pub fn token_name(&self) -> &str {
         self.session.as_deref().unwrap_or(&self.start_url.value)
@@ -938,23 +955,81 @@ fn sso_of(files: &Files, base: &str) -> Result<Option<Sso>> {
             (url, region)
         }
     };
-    let account_id = own("sso_account_id");
-    let role_name = own("sso_role_name");
-    let (Some(account_id), Some(role_name)) = (account_id, role_name) else {
-        return Err(problem(
-            "names no sso_account_id and sso_role_name, so it can sign in but gives no credentials; add both"
-                .into(),
-        ));
-    };
+    let scopes = session
+        .as_ref()
+        .and_then(|s| files.config.section(&format!("sso-session {}", s.value)))
+        .and_then(|section| section.get("sso_registration_scopes"))
+        .map(|v| {
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| vec!["sso:account:access".to_string()]);
     Ok(Some(Sso {
         session: session.map(|s| s.value),
         start_url,
         region,
-        account_id,
-        role_name,
+        account_id: own("sso_account_id"),
+        role_name: own("sso_role_name"),
+        scopes,
         portal_url: None,
         oidc_url: None,
     }))
+}
+
+/// The `[sso-session NAME]` section on its own, for `runas login --sso-session NAME`: where to
+/// sign in (no account or role), with SSO-OIDC's endpoint from the environment.
+pub fn sso_session(files: &Files, env: &EnvMap, name: &str) -> Result<Sso> {
+    let header = format!("sso-session {name}");
+    let problem = |problem: String| Error::SsoConfig {
+        profile: name.to_string(),
+        problem,
+    };
+    let section = files.config.section(&header).ok_or_else(|| {
+        problem(format!(
+            "is not a session: the config has no [sso-session {name}] section; add it with sso_start_url and sso_region"
+        ))
+    })?;
+    let origin = Origin::File {
+        path: files.config.path.clone(),
+        section: header.clone(),
+    };
+    let get = |key: &str| {
+        section
+            .get(key)
+            .filter(|v| !v.is_empty())
+            .map(|v| Setting::new(v.to_string(), origin.clone()))
+            .ok_or_else(|| problem(format!("[sso-session {name}] has no {key}; add it")))
+    };
+    let scopes = section
+        .get("sso_registration_scopes")
+        .map(|v| {
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| vec!["sso:account:access".to_string()]);
+    let var = |name: &'static str| pick(&None, "", env, name);
+    let oidc_url = var("AWS_ENDPOINT_URL_SSO_OIDC").or_else(|| var("AWS_ENDPOINT_URL"));
+    if let Some(url) = &oidc_url {
+        check_endpoint(url)?;
+    }
+    Ok(Sso {
+        session: Some(name.to_string()),
+        start_url: get("sso_start_url")?,
+        region: get("sso_region")?,
+        account_id: None,
+        role_name: None,
+        scopes,
+        portal_url: None,
+        oidc_url,
+    })
 }
 
 /// The keys of the environment (as it was before runas switched it: runas's own are not

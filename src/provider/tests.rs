@@ -97,11 +97,27 @@ impl crate::sources::sso::SsoApi for NoSso {
     fn get_role_credentials(&self, _: &crate::config::Sso, _: &str) -> Result<Credentials> {
         unreachable!("no SSO profile here")
     }
-    fn refresh_token(
+    fn create_token(
         &self,
         _: &crate::config::Sso,
-        _: &crate::sources::sso::Refresh<'_>,
+        _: &crate::sources::sso::Client<'_>,
+        _: &crate::sources::sso::Grant<'_>,
     ) -> Result<crate::sources::sso::NewToken> {
+        unreachable!("no SSO profile here")
+    }
+    fn register_client(
+        &self,
+        _: &crate::config::Sso,
+        _: &[&str],
+        _: Option<&str>,
+    ) -> Result<crate::sources::sso::Registration> {
+        unreachable!("no SSO profile here")
+    }
+    fn start_device_authorization(
+        &self,
+        _: &crate::config::Sso,
+        _: &crate::sources::sso::Client<'_>,
+    ) -> Result<crate::sources::sso::Device> {
         unreachable!("no SSO profile here")
     }
 }

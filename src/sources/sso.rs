@@ -18,11 +18,63 @@ use std::time::Duration;
 /// The largest token file read: a real one is about 2 KiB.
 const MAX_TOKEN_FILE: u64 = 64 << 10;
 
-/// The calls behind a token: GetRoleCredentials (the SSO portal) and CreateToken with a
-/// refresh token (SSO-OIDC).
+/// The calls behind a token: GetRoleCredentials (the SSO portal); RegisterClient,
+/// StartDeviceAuthorization and CreateToken (SSO-OIDC) for signing in and refreshing.
 pub trait SsoApi {
     fn get_role_credentials(&self, sso: &Sso, access_token: &str) -> Result<Credentials>;
-    fn refresh_token(&self, sso: &Sso, refresh: &Refresh<'_>) -> Result<NewToken>;
+    fn create_token(&self, sso: &Sso, client: &Client<'_>, grant: &Grant<'_>) -> Result<NewToken>;
+    /// A public client for `grant_types`, with `redirect_uri` for the authorization code flow.
+    fn register_client(
+        &self,
+        sso: &Sso,
+        grant_types: &[&str],
+        redirect_uri: Option<&str>,
+    ) -> Result<Registration>;
+    fn start_device_authorization(&self, sso: &Sso, client: &Client<'_>) -> Result<Device>;
+
+    /// CreateToken with a refresh token.
+    fn refresh_token(&self, sso: &Sso, refresh: &Refresh<'_>) -> Result<NewToken> {
+        let client = Client {
+            id: refresh.client_id,
+            secret: refresh.client_secret,
+        };
+        self.create_token(sso, &client, &Grant::Refresh(refresh.refresh_token))
+    }
+}
+
+/// A registered client: its id and secret.
+pub struct Client<'a> {
+    pub id: &'a str,
+    pub secret: &'a str,
+}
+
+/// What a token is asked for with.
+pub enum Grant<'a> {
+    Refresh(&'a str),
+    DeviceCode(&'a str),
+    AuthorizationCode {
+        code: &'a str,
+        verifier: &'a str,
+        redirect_uri: &'a str,
+    },
+}
+
+/// What RegisterClient answers.
+pub struct Registration {
+    pub client_id: String,
+    pub client_secret: String,
+    /// Seconds since the epoch.
+    pub expires_at: u64,
+}
+
+/// What StartDeviceAuthorization answers.
+pub struct Device {
+    pub device_code: String,
+    pub user_code: String,
+    pub verification_uri: String,
+    pub verification_uri_complete: Option<String>,
+    pub expires_in: Duration,
+    pub interval: Duration,
 }
 
 /// What CreateToken is asked with to refresh a token (all secrets but the client id).
@@ -60,7 +112,7 @@ pub fn token_path(env: &EnvMap, sso: &Sso) -> PathBuf {
 /// What runas says to type when a token is missing or spent.
 pub fn login_hint(profile: &str) -> String {
     format!(
-        "aws sso login --profile {}",
+        "runas login {}",
         crate::shell::quote_if_needed(crate::shell::ShellKind::Sh, profile)
     )
 }
@@ -167,6 +219,54 @@ pub fn access_token(
     })
 }
 
+/// The registration in the token file of `sso` (reused by a sign-in while it lasts), if any.
+pub fn saved_registration(env: &EnvMap, sso: &Sso, now: u64) -> Option<Registration> {
+    let token = read(&token_path(env, sso)).ok()??;
+    let expires_at = token
+        .text("registrationExpiresAt")
+        .and_then(super::parse_rfc3339)?;
+    (expires_at > now + 3600)
+        .then(|| Registration {
+            client_id: token.text("clientId").unwrap_or_default().to_string(),
+            client_secret: token.text("clientSecret").unwrap_or_default().to_string(),
+            expires_at,
+        })
+        .filter(|r| !r.client_id.is_empty() && !r.client_secret.is_empty())
+}
+
+/// Writes the token a sign-in got as the AWS CLI writes it; returns the file.
+pub fn save_token(
+    env: &EnvMap,
+    sso: &Sso,
+    token: &NewToken,
+    registration: &Registration,
+    now: u64,
+) -> Result<PathBuf> {
+    let path = token_path(env, sso);
+    let mut fields = serde_json::Map::new();
+    fields.insert("startUrl".into(), sso.start_url.value.clone().into());
+    fields.insert("region".into(), sso.region.value.clone().into());
+    fields.insert("accessToken".into(), token.access_token.clone().into());
+    fields.insert(
+        "expiresAt".into(),
+        crate::creds::rfc3339(now + token.expires_in.as_secs()).into(),
+    );
+    fields.insert("clientId".into(), registration.client_id.clone().into());
+    fields.insert("clientSecret".into(), registration.client_secret.clone().into());
+    fields.insert(
+        "registrationExpiresAt".into(),
+        crate::creds::rfc3339(registration.expires_at).into(),
+    );
+    if let Some(refresh) = &token.refresh_token {
+        fields.insert("refreshToken".into(), refresh.clone().into());
+    }
+    write(&path, &fields).map_err(|e| Error::Cache {
+        path: path.clone(),
+        problem: format!("cannot write the SSO token: {e}; check the folder's permissions"),
+    })?;
+    Ok(path)
+}
+
 /// Reads the token file: `None` when there is none; an error for one that is not a regular
 /// file, too large, or not a token.
 fn read(path: &Path) -> Result<Option<TokenFile>> {
@@ -226,6 +326,12 @@ fn parse_expiry(text: &str) -> Option<u64> {
 
 /// Writes the token file atomically, 0600, in a 0700 folder made if needed.
 fn write(path: &Path, fields: &serde_json::Map<String, serde_json::Value>) -> std::io::Result<()> {
+    let text = serde_json::to_string(fields).map_err(std::io::Error::other)?;
+    write_file(path, &text)
+}
+
+/// Writes `text` to `path` atomically, 0600, in a 0700 folder made if needed.
+pub fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
     let dir = path.parent().unwrap_or(Path::new("."));
@@ -245,7 +351,6 @@ fn write(path: &Path, fields: &serde_json::Map<String, serde_json::Value>) -> st
             .mode(0o600)
             .custom_flags(libc::O_NOFOLLOW)
             .open(&temp)?;
-        let text = serde_json::to_string(fields).map_err(std::io::Error::other)?;
         file.write_all(text.as_bytes())?;
         file.sync_all()?;
         std::fs::rename(&temp, path)
@@ -272,8 +377,9 @@ mod tests {
             session: session.map(str::to_string),
             start_url: s("https://example.awsapps.com/start"),
             region: s("eu-west-1"),
-            account_id: s("123456789012"),
-            role_name: s("Admin"),
+            account_id: Some(s("123456789012")),
+            role_name: Some(s("Admin")),
+            scopes: vec!["sso:account:access".into()],
             portal_url: None,
             oidc_url: None,
         }
@@ -292,15 +398,22 @@ mod tests {
         fn get_role_credentials(&self, _: &Sso, _: &str) -> Result<Credentials> {
             unreachable!()
         }
-        fn refresh_token(&self, _: &Sso, refresh: &Refresh<'_>) -> Result<NewToken> {
-            self.refreshed
-                .borrow_mut()
-                .push(refresh.refresh_token.to_string());
+        fn create_token(&self, _: &Sso, _: &Client<'_>, grant: &Grant<'_>) -> Result<NewToken> {
+            let Grant::Refresh(token) = grant else {
+                unreachable!("only refreshes here")
+            };
+            self.refreshed.borrow_mut().push(token.to_string());
             Ok(NewToken {
                 access_token: "new-token".into(),
                 expires_in: Duration::from_secs(3600),
                 refresh_token: Some("rotated".into()),
             })
+        }
+        fn register_client(&self, _: &Sso, _: &[&str], _: Option<&str>) -> Result<Registration> {
+            unreachable!()
+        }
+        fn start_device_authorization(&self, _: &Sso, _: &Client<'_>) -> Result<Device> {
+            unreachable!()
         }
     }
 
@@ -354,7 +467,7 @@ mod tests {
         let e = access_token(&env(home.path()), "p", &sso, window, &fake, NOW + 3600).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "the SSO session corp has expired; run: aws sso login --profile p"
+            "the SSO session corp has expired; run: runas login p"
         );
         assert!(fake.refreshed.borrow().is_empty());
         let none = access_token(

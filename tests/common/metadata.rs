@@ -18,6 +18,21 @@ pub struct Creds {
     pub expiration: String,
 }
 
+/// How the SSO stub's sign-in ends.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum SignIn {
+    Works,
+    /// The browser is sent back with another `state`.
+    WrongState,
+    /// The user says no (both flows).
+    Denied,
+    /// The device code expires before anyone enters it.
+    ExpiredCode,
+}
+
+/// What a sign-in at the SSO stub gives.
+pub const SSO_LOGIN_TOKEN: &str = "sso-access-token-login";
+
 /// The SSO stub's tokens: the access token it takes at first, the refresh token it takes, and
 /// what a refresh gives.
 pub const SSO_TOKEN: &str = "sso-access-token-1";
@@ -103,7 +118,24 @@ impl Server {
     ///   makes `SSO_REFRESHED_TOKEN` the current token (the old one stops working) and answers
     ///   it, with `SSO_ROTATED_REFRESH_TOKEN`.
     pub fn sso(creds: Creds, account: &'static str, role: &'static str) -> Server {
+        Server::sso_signing_in(creds, account, role, SignIn::Works)
+    }
+
+    /// `sso`, with sign-in too: RegisterClient (`POST /client/register`), the device flow
+    /// (`POST /device_authorization`, then `/token` pending once before it answers) and the
+    /// authorization code flow (`GET /authorize` sends the browser back to its `redirect_uri`
+    /// with a code and the `state`; `/token` checks the verifier against the S256 challenge).
+    /// Either gives `SSO_LOGIN_TOKEN`, which becomes the current token. `sign_in` says how the
+    /// sign-in ends.
+    pub fn sso_signing_in(
+        creds: Creds,
+        account: &'static str,
+        role: &'static str,
+        sign_in: SignIn,
+    ) -> Server {
         let current = std::sync::Mutex::new(SSO_TOKEN.to_string());
+        let challenge = std::sync::Mutex::new(String::new());
+        let polls = std::sync::atomic::AtomicUsize::new(0);
         Server(server::Server::start(move |stream, _| {
             let Some((method, path, headers, body)) = read_request(&stream) else {
                 return;
@@ -147,7 +179,46 @@ impl Server {
                 }
             } else if method == "POST" && path == "/token" {
                 let request: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-                if request["grantType"] == "refresh_token" && request["refreshToken"] == SSO_REFRESH_TOKEN {
+                let login = |current: &std::sync::Mutex<String>| {
+                    *current.lock().unwrap() = SSO_LOGIN_TOKEN.to_string();
+                    let doc = serde_json::json!({
+                        "accessToken": SSO_LOGIN_TOKEN,
+                        "tokenType": "Bearer",
+                        "expiresIn": 28800,
+                        "refreshToken": SSO_REFRESH_TOKEN,
+                    });
+                    (200, Vec::new(), doc.to_string())
+                };
+                let oidc_error = |kind: &str, error: &str| {
+                    let extra = vec![("x-amzn-ErrorType".to_string(), kind.to_string())];
+                    (400, extra, serde_json::json!({ "error": error }).to_string())
+                };
+                if request["grantType"] == "urn:ietf:params:oauth:grant-type:device_code" {
+                    let poll = polls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    match sign_in {
+                        SignIn::ExpiredCode => oidc_error("ExpiredTokenException", "expired_token"),
+                        SignIn::Denied => oidc_error("AccessDeniedException", "access_denied"),
+                        _ if poll == 0 => {
+                            oidc_error("AuthorizationPendingException", "authorization_pending")
+                        }
+                        _ => login(&current),
+                    }
+                } else if request["grantType"] == "authorization_code" {
+                    use sha2::Digest;
+                    let verifier = request["codeVerifier"].as_str().unwrap_or_default();
+                    let digest = sha2::Sha256::digest(verifier.as_bytes());
+                    let expected = challenge.lock().unwrap().clone();
+                    if request["code"] == "stub-code"
+                        && !expected.is_empty()
+                        && base64url(&digest) == expected
+                    {
+                        login(&current)
+                    } else {
+                        oidc_error("InvalidGrantException", "invalid_grant")
+                    }
+                } else if request["grantType"] == "refresh_token"
+                    && request["refreshToken"] == SSO_REFRESH_TOKEN
+                {
                     *current.lock().unwrap() = SSO_REFRESHED_TOKEN.to_string();
                     let doc = serde_json::json!({
                         "accessToken": SSO_REFRESHED_TOKEN,
@@ -167,6 +238,43 @@ impl Server {
                         serde_json::json!({ "error": "invalid_grant" }).to_string(),
                     )
                 }
+            } else if method == "POST" && path == "/client/register" {
+                let request: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+                let doc = serde_json::json!({
+                    "clientId": format!("stub-client-{}", request["grantTypes"].as_array().map_or(0, Vec::len)),
+                    "clientSecret": "stub-client-secret",
+                    "clientIdIssuedAt": 1_700_000_000,
+                    "clientSecretExpiresAt": 4_000_000_000u64,
+                });
+                (200, Vec::new(), doc.to_string())
+            } else if method == "POST" && path == "/device_authorization" {
+                let doc = serde_json::json!({
+                    "deviceCode": "stub-device-code",
+                    "userCode": "ABCD-EFGH",
+                    "verificationUri": "https://device.sso.example/",
+                    "verificationUriComplete": "https://device.sso.example/?user_code=ABCD-EFGH",
+                    "expiresIn": 600,
+                    "interval": 1,
+                });
+                (200, Vec::new(), doc.to_string())
+            } else if method == "GET" && path.starts_with("/authorize?") {
+                let query = &path["/authorize?".len()..];
+                let param = |key: &str| {
+                    query
+                        .split('&')
+                        .filter_map(|kv| kv.split_once('='))
+                        .find(|(k, _)| *k == key)
+                        .map(|(_, v)| percent_decode(v))
+                        .unwrap_or_default()
+                };
+                *challenge.lock().unwrap() = param("code_challenge");
+                let redirect = param("redirect_uri");
+                let location = match sign_in {
+                    SignIn::Denied => format!("{redirect}?error=access_denied&state={}", param("state")),
+                    SignIn::WrongState => format!("{redirect}?code=stub-code&state=not-yours"),
+                    _ => format!("{redirect}?code=stub-code&state={}", param("state")),
+                };
+                (302, vec![("Location".to_string(), location)], String::new())
             } else {
                 (404, Vec::new(), String::new())
             };
@@ -192,6 +300,46 @@ fn json(c: &Creds, imds: bool) -> String {
 
 /// A request's headers, by name and value.
 type Headers = Vec<(String, String)>;
+
+/// `%XX` escapes (and `+`) of a query value, as a browser writes them.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                    continue;
+                }
+                out.push(b'%');
+            }
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Base64url without padding.
+fn base64url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+        }
+    }
+    out
+}
 
 /// Method, path and headers of one request (bodies are not needed here).
 fn read_head(stream: &TcpStream) -> Option<(String, String, Headers)> {
