@@ -882,6 +882,61 @@ mod tests {
         );
     }
 
+    /// An SSO profile's token: missing, spent, or expiring within the day is a warning naming
+    /// `runas login`; one valid for days says nothing.
+    #[test]
+    fn an_sso_token_that_expires_within_the_day_is_a_warning() {
+        let w = World::new(
+            "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n\
+             [profile dev]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = r\n",
+            KEYS,
+        );
+        let env = w.env(&[]);
+        let token = |secs: u64| {
+            let sso = match config::resolve(
+                &Files::load(&Paths::from_env(&env)).unwrap(),
+                &env,
+                &Overrides::default(),
+                "dev",
+            )
+            .unwrap()
+            .source
+            {
+                config::Source::Sso(sso) => sso,
+                other => panic!("{other:?}"),
+            };
+            let path = crate::sources::sso::token_path(&env, &sso);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            let doc = serde_json::json!({
+                "accessToken": "t",
+                "expiresAt": crate::creds::rfc3339(crate::creds::epoch_now() + secs),
+            });
+            fs::write(path, doc.to_string()).unwrap();
+        };
+        let sso_warnings = || -> Vec<String> {
+            check(&env, &in_sync)
+                .into_iter()
+                .filter(|f| f.level == Level::Warning && f.text.contains("SSO session corp"))
+                .map(|f| f.text)
+                .collect()
+        };
+        let none = sso_warnings();
+        assert!(
+            none.len() == 1 && none[0].contains("no SSO token") && none[0].ends_with("run: runas login dev"),
+            "{none:?}"
+        );
+        token(3 * 3600);
+        let soon = sso_warnings();
+        assert!(
+            soon.len() == 1
+                && soon[0].contains("expires at")
+                && soon[0].ends_with("run runas login dev before then"),
+            "{soon:?}"
+        );
+        token(3 * 86400);
+        assert_eq!(sso_warnings(), Vec::<String>::new());
+    }
+
     #[test]
     fn an_open_cache_folder_is_a_problem() {
         let w = World::new("", KEYS);

@@ -1173,3 +1173,44 @@ fn a_run_without_a_profile_takes_the_environments_keys() {
     let r = resolve(&files("", ""), &keys, &Overrides::default(), "default").unwrap();
     assert_eq!(r.keys().unwrap().access_key_id, "AKIAENVIRONMENT00000");
 }
+
+#[test]
+fn sso_endpoints_come_from_their_variables_or_the_services_section() {
+    let cfg = "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n\
+               [profile dev]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = r\nservices = local\n\
+               [services local]\nsso =\n  endpoint_url = http://portal.local\nsso_oidc =\n  endpoint_url = http://oidc.local\n";
+    let f = files(cfg, "");
+    let sso = |vars: &EnvMap| match resolve(&f, vars, &Overrides::default(), "dev").unwrap().source {
+        Source::Sso(sso) => *sso,
+        other => panic!("{other:?}"),
+    };
+    let from_file = sso(&no_env());
+    assert_eq!(from_file.portal_url.unwrap().value, "http://portal.local");
+    assert_eq!(from_file.oidc_url.unwrap().value, "http://oidc.local");
+    assert_eq!(from_file.scopes, ["sso:account:access"]);
+    let vars = env(&[
+        ("AWS_ENDPOINT_URL_SSO", "http://p"),
+        ("AWS_ENDPOINT_URL_SSO_OIDC", "http://o"),
+    ]);
+    let from_env = sso(&vars);
+    assert_eq!(
+        from_env.portal_url.unwrap().origin,
+        Origin::Env("AWS_ENDPOINT_URL_SSO")
+    );
+    assert_eq!(from_env.oidc_url.unwrap().value, "http://o");
+    // The legacy form: the start URL names the token.
+    let legacy = files(
+        "[profile old]\nsso_start_url = https://old.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 1\nsso_role_name = r\n",
+        "",
+    );
+    match resolve(&legacy, &no_env(), &Overrides::default(), "old")
+        .unwrap()
+        .source
+    {
+        Source::Sso(sso) => {
+            assert_eq!(sso.session, None);
+            assert_eq!(sso.token_name(), "https://old.awsapps.com/start");
+        }
+        other => panic!("{other:?}"),
+    }
+}
