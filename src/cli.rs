@@ -229,6 +229,11 @@ pub struct EnvArgs {
     #[arg(long, value_enum)]
     pub shell: Option<ShellKind>,
 
+    /// Also write the credentials to the credentials file as [PROFILE-awsrunas], for tools that
+    /// read only files
+    #[arg(short = 'c', long, env = "RUNAS_WRITE_CREDENTIALS")]
+    pub write_credentials: bool,
+
     /// What to print
     #[arg(
         short = 'O',
@@ -251,6 +256,11 @@ pub struct UnsetArgs {
 pub struct ExecArgs {
     #[command(flatten)]
     pub creds: CredentialArgs,
+
+    /// Also write the credentials to the credentials file as [PROFILE-awsrunas], for tools that
+    /// read only files
+    #[arg(short = 'c', long, env = "RUNAS_WRITE_CREDENTIALS")]
+    pub write_credentials: bool,
 
     /// The command and its arguments, after --
     #[arg(last = true, required = true, value_name = "COMMAND")]

@@ -9,6 +9,7 @@ pub mod cache;
 pub mod cli;
 pub(crate) mod cmd;
 pub mod config;
+pub(crate) mod credfile;
 pub mod creds;
 pub mod env;
 mod error;

@@ -204,3 +204,91 @@ fn the_aws_cli_with_runas_as_credential_process_is_the_assumed_role() {
         PROD_ARN
     );
 }
+
+/// `-c`: the credentials also land in the credentials file as `[prod-awsrunas]`, which the AWS
+/// CLI reads as a profile of its own; the rest of the file stays byte for byte, and 20 runs
+/// writing at once (each its own section) leave a file with all of them.
+#[test]
+fn write_credentials_adds_a_section_the_aws_cli_reads_and_keeps_the_rest() {
+    use crate::common::moto::Moto;
+    use crate::common::sandbox::{CREDENTIALS, MFA_CODE, Sandbox};
+    let moto = Moto::start();
+    let mut config = CONFIG.to_string();
+    for i in 0..20 {
+        config.push_str(&format!(
+            "\n[profile p{i}]\nrole_arn = arn:aws:iam::123456789012:role/prod\nsource_profile = default\n"
+        ));
+    }
+    let original = format!(
+        "# keep this comment\n{CREDENTIALS}\n; and this one\n[other]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = o\n"
+    );
+    let sandbox = Sandbox::new(&moto.endpoint(), &config, &original);
+    let file = sandbox.home().join(".aws/credentials");
+    let o = sandbox.run(&["env", "prod", "-c", "-o", MFA_CODE, "--shell", "sh"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.starts_with(&original),
+        "the rest stays byte for byte:\n{text}"
+    );
+    assert!(
+        text.contains("\n[prod-awsrunas]\naws_access_key_id = ASIA"),
+        "{text}"
+    );
+    let cli = aws_cli(
+        &sandbox,
+        &[
+            "sts",
+            "get-caller-identity",
+            "--profile",
+            "prod-awsrunas",
+            "--output",
+            "json",
+        ],
+        &[("AWS_DEFAULT_REGION".into(), "us-east-1".into())],
+    );
+    assert_eq!(caller_arn(&cli), PROD_ARN);
+
+    // 20 at once, each its own section (all served from the cache: p* share prod's role).
+    let children: Vec<_> = (0..20)
+        .map(|i| {
+            sandbox
+                .command()
+                .args(["env", &format!("p{i}"), "--format", "json", "--no-prompt"])
+                .env("RUNAS_WRITE_CREDENTIALS", "true")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with(&original), "{text}");
+    for i in 0..20 {
+        assert_eq!(
+            text.matches(&format!("\n[p{i}-awsrunas]\n")).count(),
+            1,
+            "p{i}: {text}"
+        );
+    }
+    assert_eq!(text.matches("[prod-awsrunas]").count(), 1);
+    // And the AWS CLI still reads the whole file.
+    let cli = aws_cli(
+        &sandbox,
+        &[
+            "sts",
+            "get-caller-identity",
+            "--profile",
+            "p7-awsrunas",
+            "--output",
+            "json",
+        ],
+        &[("AWS_DEFAULT_REGION".into(), "us-east-1".into())],
+    );
+    assert_eq!(caller_arn(&cli), PROD_ARN);
+}

@@ -26,6 +26,9 @@ pub(crate) fn run(args: &EnvArgs, env: &EnvMap) -> Result<String> {
         OutputFormat::Json => None,
     };
     let (resolved, creds) = credentials(&args.creds, env, min_ttl)?;
+    if args.write_credentials {
+        write_credentials(&resolved, &creds, env)?;
+    }
     match shell {
         None => Ok(credential_process_json(&creds)),
         Some(shell) => {
@@ -39,6 +42,18 @@ pub(crate) fn run(args: &EnvArgs, env: &EnvMap) -> Result<String> {
             Ok(shell::render(shell, &ops))
         }
     }
+}
+
+/// `-c`: the credentials also in the credentials file, as `[PROFILE-awsrunas]`.
+pub(crate) fn write_credentials(resolved: &Resolved, creds: &Credentials, env: &EnvMap) -> Result<()> {
+    let paths = crate::config::Paths::from_env(&env::original(env));
+    crate::credfile::write(&paths.credentials, resolved.display_name(), creds)?;
+    crate::verbose::say(format_args!(
+        "wrote [{}] to {}",
+        crate::credfile::section_name(resolved.display_name()),
+        paths.credentials.display()
+    ));
+    Ok(())
 }
 
 /// `# to use these: eval "$(runas env prod)"`, in the syntax of `shell`.
