@@ -292,6 +292,16 @@ pub enum ListWhat {
         #[arg(long)]
         json: bool,
     },
+    /// List the roles the IAM user whose keys PROFILE uses may assume, from its policies and
+    /// its groups'
+    Roles {
+        #[command(flatten)]
+        creds: CredentialArgs,
+
+        /// Print JSON for tools
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]

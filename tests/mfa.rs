@@ -206,3 +206,134 @@ fn the_default_session_name_is_the_iam_users_name() {
         "AssumeRole and whoami's GetCallerIdentity"
     );
 }
+
+/// `runas list roles`: against moto's IAM, the roles a user may assume from its inline and
+/// managed policies and its group's, sorted and unique, each with the profiles that use it;
+/// wildcard patterns apart; paste-able profiles for the rest; and a profile whose keys are no
+/// IAM user's says so.
+#[test]
+fn list_roles_reads_the_users_and_its_groups_policies() {
+    let (moto, sandbox, _) = alice();
+    let scratch = tempfile::tempdir().unwrap();
+    let policy = |statements: &str| format!("{{\"Version\":\"2012-10-17\",\"Statement\":{statements}}}");
+    aws(
+        &moto,
+        scratch.path(),
+        &[
+            "iam",
+            "put-user-policy",
+            "--user-name",
+            "alice",
+            "--policy-name",
+            "own",
+            "--policy-document",
+            &policy(
+                r#"{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::123456789012:role/prod"}"#,
+            ),
+        ],
+    );
+    aws(
+        &moto,
+        scratch.path(),
+        &["iam", "create-group", "--group-name", "devs"],
+    );
+    aws(
+        &moto,
+        scratch.path(),
+        &[
+            "iam",
+            "add-user-to-group",
+            "--group-name",
+            "devs",
+            "--user-name",
+            "alice",
+        ],
+    );
+    aws(
+        &moto,
+        scratch.path(),
+        &[
+            "iam",
+            "put-group-policy",
+            "--group-name",
+            "devs",
+            "--policy-name",
+            "group-inline",
+            "--policy-document",
+            &policy(
+                r#"[{"Effect":"Allow","Action":"sts:*","Resource":"arn:aws:iam::210987654321:role/ops"},{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"arn:aws:iam::1:role/no"}]"#,
+            ),
+        ],
+    );
+    let managed = aws(
+        &moto,
+        scratch.path(),
+        &[
+            "iam",
+            "create-policy",
+            "--policy-name",
+            "assume-many",
+            "--query",
+            "Policy.Arn",
+            "--output",
+            "text",
+            "--policy-document",
+            &policy(
+                r#"{"Effect":"Allow","Action":["sts:AssumeRole"],"Resource":["arn:aws:iam::123456789012:role/prod","arn:aws:iam::123456789012:role/audit","arn:aws:iam::123456789012:role/dev-*"]}"#,
+            ),
+        ],
+    );
+    aws(
+        &moto,
+        scratch.path(),
+        &[
+            "iam",
+            "attach-group-policy",
+            "--group-name",
+            "devs",
+            "--policy-arn",
+            &managed,
+        ],
+    );
+    sandbox.write_config(
+        "[default]\nregion = us-east-1\n[profile prod]\nrole_arn = arn:aws:iam::123456789012:role/prod\nsource_profile = default\n",
+    );
+    let iam = [("AWS_ENDPOINT_URL_IAM", moto.endpoint())];
+    let vars: Vec<(&str, &str)> = iam.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let o = sandbox.run(&["list", "roles"], &vars);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "arn:aws:iam::123456789012:role/audit  (no profile)\n\
+         arn:aws:iam::123456789012:role/prod   prod\n\
+         arn:aws:iam::210987654321:role/ops    (no profile)\n\
+         # 1 with wildcards, not listed: arn:aws:iam::123456789012:role/dev-*\n\
+         # profiles for the roles no profile uses, to paste into the config:\n\
+         [profile audit]\nrole_arn = arn:aws:iam::123456789012:role/audit\nsource_profile = default\n\
+         [profile ops]\nrole_arn = arn:aws:iam::210987654321:role/ops\nsource_profile = default\n"
+    );
+    let json = sandbox.run(&["list", "roles", "--json"], &vars);
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_json_style(&doc, &[]);
+    assert_eq!(doc["User"], "alice");
+    assert_eq!(doc["Roles"][1]["Profiles"][0], "prod");
+    assert_eq!(doc["Wildcards"][0], "arn:aws:iam::123456789012:role/dev-*");
+
+    // Keys that are a role's session, not a user's: said why.
+    let o = sandbox.run(&["env", "prod", "--format", "json", "-o", "123456"], &vars);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let text = |k: &str| doc[k].as_str().unwrap().to_string();
+    let not_a_user = Sandbox::new(
+        &moto.endpoint(),
+        "[default]\nregion = us-east-1\n",
+        &format!(
+            "[default]\naws_access_key_id = {}\naws_secret_access_key = {}\naws_session_token = {}\n",
+            text("AccessKeyId"),
+            text("SecretAccessKey"),
+            text("SessionToken")
+        ),
+    );
+    let o = not_a_user.run(&["list", "roles"], &vars);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("not an IAM user"), "{}", stderr(&o));
+}

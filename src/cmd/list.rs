@@ -14,6 +14,9 @@ pub(crate) fn run(args: &ListArgs, env: &EnvMap) -> Result<String> {
     if let Some(ListWhat::Mfa { creds, json }) = &args.what {
         return list_mfa(creds, *json || args.json, env);
     }
+    if let Some(ListWhat::Roles { creds, json }) = &args.what {
+        return list_roles(creds, *json || args.json, env);
+    }
     let paths = Paths::from_env(&env::original(env));
     let files = Files::load(&paths)?;
     let profiles = config::list_profiles(&files);
@@ -65,6 +68,172 @@ fn list_mfa(args: &CredentialArgs, json: bool, env: &EnvMap) -> Result<String> {
     Ok(devices.iter().map(|d| format!("{}\n", d.serial_number)).collect())
 }
 
+/// `runas list roles`: the roles the IAM user behind the profile's keys may assume, each with
+/// the profiles that use it; those no profile uses come with the lines to paste; patterns with
+/// wildcards are listed apart.
+fn list_roles(args: &CredentialArgs, json: bool, env: &EnvMap) -> Result<String> {
+    let args = &super::session::or_default(args, env);
+    let session = Session::open(args, env, cache::refresh_window(env)?)?;
+    let r = &session.resolved;
+    let (creds, user) = iam_user(r, &session.sts)?;
+    let endpoint = r.iam_endpoint_url.as_ref().map(|s| s.value.as_str());
+    let documents = session.sts.policy_documents(&creds, &user, endpoint)?;
+    let found = assumable(&documents);
+    let paths = Paths::from_env(&env::original(env));
+    let profiles = config::list_profiles(&Files::load(&paths)?);
+    let users_of = |arn: &str| -> Vec<String> {
+        profiles
+            .iter()
+            .filter(|p| p.role_arn.as_deref() == Some(arn))
+            .map(|p| p.name.clone())
+            .collect()
+    };
+    if json {
+        let roles: Vec<serde_json::Value> = found
+            .exact
+            .iter()
+            .map(|arn| serde_json::json!({ "Arn": arn, "Profiles": users_of(arn) }))
+            .collect();
+        let doc = serde_json::json!({ "User": user, "Roles": roles, "Wildcards": found.patterns });
+        return Ok(format!(
+            "{}\n",
+            serde_json::to_string_pretty(&doc).expect("roles serialise")
+        ));
+    }
+    let rows: Vec<Vec<String>> = found
+        .exact
+        .iter()
+        .map(|arn| {
+            let users = users_of(arn);
+            let users = if users.is_empty() {
+                "(no profile)".to_string()
+            } else {
+                users.join(", ")
+            };
+            vec![arn.clone(), users]
+        })
+        .collect();
+    let mut out = super::table(&rows, 1);
+    if !found.patterns.is_empty() {
+        let patterns: Vec<&str> = found.patterns.iter().map(String::as_str).collect();
+        out.push_str(&format!(
+            "# {} with wildcards, not listed: {}\n",
+            patterns.len(),
+            crate::one_line(&patterns.join(", "))
+        ));
+    }
+    let missing: Vec<&String> = found
+        .exact
+        .iter()
+        .filter(|arn| users_of(arn).is_empty())
+        .collect();
+    if !missing.is_empty() {
+        out.push_str("# profiles for the roles no profile uses, to paste into the config:\n");
+        for arn in missing {
+            let name = arn.rsplit('/').next().unwrap_or("role");
+            out.push_str(&format!(
+                "[profile {}]\nrole_arn = {arn}\nsource_profile = {}\n",
+                crate::one_line(name),
+                crate::one_line(&r.base)
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// The role ARNs `sts:AssumeRole` is allowed on in `documents`, and the patterns with
+/// wildcards apart.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct Assumable {
+    pub exact: std::collections::BTreeSet<String>,
+    pub patterns: std::collections::BTreeSet<String>,
+}
+
+pub(crate) fn assumable(documents: &[String]) -> Assumable {
+    let mut found = Assumable::default();
+    let list = |v: &serde_json::Value| -> Vec<String> {
+        match v {
+            serde_json::Value::String(s) => vec![s.clone()],
+            serde_json::Value::Array(items) => items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    for document in documents {
+        let Ok(doc) = serde_json::from_str::<serde_json::Value>(document) else {
+            continue;
+        };
+        let statements = match &doc["Statement"] {
+            serde_json::Value::Array(items) => items.clone(),
+            single @ serde_json::Value::Object(_) => vec![single.clone()],
+            _ => Vec::new(),
+        };
+        for statement in statements {
+            if statement["Effect"] != "Allow" {
+                continue;
+            }
+            let allows = list(&statement["Action"])
+                .iter()
+                .any(|a| glob(&a.to_ascii_lowercase(), "sts:assumerole"));
+            if !allows {
+                continue;
+            }
+            for resource in list(&statement["Resource"]) {
+                if resource.contains(['*', '?']) {
+                    found.patterns.insert(resource);
+                } else if resource.contains(":role/") {
+                    found.exact.insert(resource);
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Whether `pattern` (with `*` and `?`) matches `text`, as IAM matches actions.
+fn glob(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+/// The long-term keys at the root of `r`, and the IAM user they belong to.
+fn iam_user(r: &Resolved, sts: &dyn Sts) -> Result<(Credentials, String)> {
+    let keys = r.keys()?;
+    let creds = Credentials {
+        access_key_id: keys.access_key_id.clone(),
+        secret_access_key: keys.secret_access_key.clone(),
+        session_token: keys.session_token.clone(),
+        expiration: None,
+    };
+    let id = sts.get_caller_identity(&creds)?;
+    let user = iam_user_name(&id.arn)
+        .ok_or_else(|| Error::NotAUser {
+            profile: r.base.clone(),
+            arn: id.arn.clone(),
+        })?
+        .to_string();
+    Ok((creds, user))
+}
+
 /// The MFA devices of the IAM user whose long-term keys `resolved` starts from: who the keys
 /// belong to (GetCallerIdentity), then that user's devices (ListMFADevices).
 fn mfa_devices(resolved: &Resolved, sts: &dyn Sts, iam: &dyn Iam) -> Result<Vec<MfaDevice>> {
@@ -94,6 +263,36 @@ fn iam_user_name(arn: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn assumable_roles_come_from_allow_statements_on_sts_assume_role() {
+        let docs = [
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::1:role/a"}}"#.to_string(),
+            r#"{"Statement":[
+                {"Effect":"Allow","Action":["s3:GetObject","sts:AssumeRole"],"Resource":["arn:aws:iam::1:role/b","arn:aws:iam::1:role/dev-*"]},
+                {"Effect":"Allow","Action":"sts:*","Resource":"arn:aws:iam::1:role/c"},
+                {"Effect":"Allow","Action":"STS:ASSUME*","Resource":"arn:aws:iam::1:role/a"},
+                {"Effect":"Deny","Action":"sts:AssumeRole","Resource":"arn:aws:iam::1:role/denied"},
+                {"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:iam::1:role/s3only"},
+                {"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}
+            ]}"#.to_string(),
+            "not json".to_string(),
+        ];
+        let found = assumable(&docs);
+        let exact: Vec<&str> = found.exact.iter().map(String::as_str).collect();
+        assert_eq!(
+            exact,
+            [
+                "arn:aws:iam::1:role/a",
+                "arn:aws:iam::1:role/b",
+                "arn:aws:iam::1:role/c"
+            ]
+        );
+        let patterns: Vec<&str> = found.patterns.iter().map(String::as_str).collect();
+        assert_eq!(patterns, ["*", "arn:aws:iam::1:role/dev-*"]);
+        assert!(glob("sts:*", "sts:assumerole") && glob("*", "x") && glob("s?s:a*e", "sts:assumerole"));
+        assert!(!glob("sts:get*", "sts:assumerole"));
+    }
     use crate::sts::{AssumeRole, Identity, Mfa};
     use std::cell::RefCell;
     use std::time::Duration;
@@ -126,6 +325,10 @@ mod tests {
     }
 
     impl Iam for Fake {
+        fn policy_documents(&self, _: &Credentials, _: &str, _: Option<&str>) -> Result<Vec<String>> {
+            unreachable!("list mfa reads no policy")
+        }
+
         fn list_mfa_devices(
             &self,
             _: &Credentials,

@@ -92,6 +92,15 @@ pub trait Iam {
         user_name: &str,
         endpoint_url: Option<&str>,
     ) -> Result<Vec<MfaDevice>>;
+
+    /// Every policy document of IAM user `user_name`: its inline and attached (managed, the
+    /// default version) policies, and those of each of its groups, as JSON text.
+    fn policy_documents(
+        &self,
+        creds: &Credentials,
+        user_name: &str,
+        endpoint_url: Option<&str>,
+    ) -> Result<Vec<String>>;
 }
 
 /// Where STS is: region and, when configured, an explicit endpoint URL.
