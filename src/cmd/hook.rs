@@ -131,6 +131,21 @@ fn not_refreshed(profile: &str, left: Option<u64>, e: &Error, session: bool, she
 mod tests {
     use super::*;
 
+    /// A spent SSO session: the prompt says so once, and `runas use` (which signs in) is the
+    /// remedy.
+    #[test]
+    fn a_refresh_of_a_spent_sso_session_says_so_and_to_switch_again() {
+        let e = Error::SsoExpired {
+            described: "the SSO session corp".into(),
+            login: "runas login dev".into(),
+        };
+        assert_eq!(
+            not_refreshed("dev", Some(120), &e, false, ShellKind::Zsh),
+            "dev expires in 2m and was not refreshed (the SSO session corp has expired); to \
+             switch again, type: runas use dev"
+        );
+    }
+
     #[test]
     fn a_failed_refresh_is_one_line_with_the_reason_and_the_command_for_this_shell() {
         let e = Error::MfaNoTerminal {
