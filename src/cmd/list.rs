@@ -237,20 +237,9 @@ fn iam_user(r: &Resolved, sts: &dyn Sts) -> Result<(Credentials, String)> {
 /// The MFA devices of the IAM user whose long-term keys `resolved` starts from: who the keys
 /// belong to (GetCallerIdentity), then that user's devices (ListMFADevices).
 fn mfa_devices(resolved: &Resolved, sts: &dyn Sts, iam: &dyn Iam) -> Result<Vec<MfaDevice>> {
-    let keys = resolved.keys()?;
-    let creds = Credentials {
-        access_key_id: keys.access_key_id.clone(),
-        secret_access_key: keys.secret_access_key.clone(),
-        session_token: keys.session_token.clone(),
-        expiration: None,
-    };
-    let id = sts.get_caller_identity(&creds)?;
-    let user = iam_user_name(&id.arn).ok_or_else(|| Error::NotAUser {
-        profile: resolved.base.clone(),
-        arn: id.arn.clone(),
-    })?;
+    let (creds, user) = iam_user(resolved, sts)?;
     let endpoint = resolved.iam_endpoint_url.as_ref().map(|s| s.value.as_str());
-    iam.list_mfa_devices(&creds, user, endpoint)
+    iam.list_mfa_devices(&creds, &user, endpoint)
 }
 
 /// `alice` from `arn:aws:iam::123456789012:user/path/alice` (the user name is the last part).

@@ -911,28 +911,14 @@ fn sso_of(files: &Files, base: &str) -> Result<Option<Sso>> {
         profile: base.to_string(),
         problem,
     };
-    let (start_url, region) = match &session {
+    let (start_url, region, scopes) = match &session {
         Some(session) => {
             let name = &session.value;
-            let header = format!("sso-session {name}");
-            let section = files.config.section(&header).ok_or_else(|| {
-                problem(format!(
-                    "sso_session = {name} ({}), but the config has no [sso-session {name}] section; add it with sso_start_url and sso_region",
-                    session.origin
-                ))
-            })?;
-            let origin = Origin::File {
-                path: files.config.path.clone(),
-                section: header.clone(),
-            };
-            let get = |key: &str| {
-                section
-                    .get(key)
-                    .filter(|v| !v.is_empty())
-                    .map(|v| Setting::new(v.to_string(), origin.clone()))
-                    .ok_or_else(|| problem(format!("[sso-session {name}] has no {key}; add it")))
-            };
-            let (url, region) = (get("sso_start_url")?, get("sso_region")?);
+            let missing = format!(
+                "sso_session = {name} ({}), but the config has no [sso-session {name}] section; add it with sso_start_url and sso_region",
+                session.origin
+            );
+            let (url, region, scopes) = session_settings(files, name, missing, &problem)?;
             for (own, theirs, key) in [
                 (&legacy_url, &url, "sso_start_url"),
                 (&legacy_region, &region, "sso_region"),
@@ -946,28 +932,15 @@ fn sso_of(files: &Files, base: &str) -> Result<Option<Sso>> {
                     )));
                 }
             }
-            (url, region)
+            (url, region, scopes)
         }
         None => {
             let url = legacy_url.expect("checked above");
             let region =
                 legacy_region.ok_or_else(|| problem("has sso_start_url but no sso_region; add it".into()))?;
-            (url, region)
+            (url, region, default_scopes())
         }
     };
-    let scopes = session
-        .as_ref()
-        .and_then(|s| files.config.section(&format!("sso-session {}", s.value)))
-        .and_then(|section| section.get("sso_registration_scopes"))
-        .map(|v| {
-            v.split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| vec!["sso:account:access".to_string()]);
     Ok(Some(Sso {
         session: session.map(|s| s.value),
         start_url,
@@ -980,19 +953,21 @@ fn sso_of(files: &Files, base: &str) -> Result<Option<Sso>> {
     }))
 }
 
-/// The `[sso-session NAME]` section on its own, for `runas login --sso-session NAME`: where to
-/// sign in (no account or role), with SSO-OIDC's endpoint from the environment.
-pub fn sso_session(files: &Files, env: &EnvMap, name: &str) -> Result<Sso> {
+/// The scopes a sign-in asks for when the session names none.
+fn default_scopes() -> Vec<String> {
+    vec!["sso:account:access".to_string()]
+}
+
+/// The start URL, region and scopes of `[sso-session NAME]`; `missing` is the problem when
+/// there is no such section, and every problem goes through `problem`.
+fn session_settings(
+    files: &Files,
+    name: &str,
+    missing: String,
+    problem: &dyn Fn(String) -> Error,
+) -> Result<(Setting<String>, Setting<String>, Vec<String>)> {
     let header = format!("sso-session {name}");
-    let problem = |problem: String| Error::SsoConfig {
-        profile: name.to_string(),
-        problem,
-    };
-    let section = files.config.section(&header).ok_or_else(|| {
-        problem(format!(
-            "is not a session: the config has no [sso-session {name}] section; add it with sso_start_url and sso_region"
-        ))
-    })?;
+    let section = files.config.section(&header).ok_or_else(|| problem(missing))?;
     let origin = Origin::File {
         path: files.config.path.clone(),
         section: header.clone(),
@@ -1004,17 +979,35 @@ pub fn sso_session(files: &Files, env: &EnvMap, name: &str) -> Result<Sso> {
             .map(|v| Setting::new(v.to_string(), origin.clone()))
             .ok_or_else(|| problem(format!("[sso-session {name}] has no {key}; add it")))
     };
-    let scopes = section
+    let scopes: Vec<String> = section
         .get("sso_registration_scopes")
         .map(|v| {
             v.split(',')
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
-                .collect::<Vec<_>>()
+                .collect()
         })
-        .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| vec!["sso:account:access".to_string()]);
+        .unwrap_or_default();
+    let scopes = if scopes.is_empty() {
+        default_scopes()
+    } else {
+        scopes
+    };
+    Ok((get("sso_start_url")?, get("sso_region")?, scopes))
+}
+
+/// The `[sso-session NAME]` section on its own, for `runas login --sso-session NAME`: where to
+/// sign in (no account or role), with SSO-OIDC's endpoint from the environment.
+pub fn sso_session(files: &Files, env: &EnvMap, name: &str) -> Result<Sso> {
+    let problem = |problem: String| Error::SsoConfig {
+        profile: name.to_string(),
+        problem,
+    };
+    let missing = format!(
+        "is not a session: the config has no [sso-session {name}] section; add it with sso_start_url and sso_region"
+    );
+    let (start_url, region, scopes) = session_settings(files, name, missing, &problem)?;
     let var = |name: &'static str| pick(&None, "", env, name);
     let oidc_url = var("AWS_ENDPOINT_URL_SSO_OIDC").or_else(|| var("AWS_ENDPOINT_URL"));
     if let Some(url) = &oidc_url {
@@ -1022,8 +1015,8 @@ pub fn sso_session(files: &Files, env: &EnvMap, name: &str) -> Result<Sso> {
     }
     Ok(Sso {
         session: Some(name.to_string()),
-        start_url: get("sso_start_url")?,
-        region: get("sso_region")?,
+        start_url,
+        region,
         account_id: None,
         role_name: None,
         scopes,

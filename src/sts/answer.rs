@@ -54,24 +54,33 @@ impl Intercept for Bounded {
         _: &RuntimeComponents,
         _: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let response = context.response();
-        let status = response.status().as_u16();
-        // Not read into memory: reading it failed (over the limit, cut off), and that error is
-        // the one to report.
-        let Some(body) = response.body().bytes() else {
-            return Ok(());
-        };
-        if !(200..300).contains(&status) {
-            return Ok(());
-        }
-        match well_formed(body) {
-            Ok(()) => Ok(()),
-            Err(problem) => Err(Box::new(Refused(format!(
-                "HTTP {status}, but the answer ({} bytes) is not a complete STS answer: {problem}",
-                body.len()
-            )))),
-        }
+        check_success(context, |body| {
+            well_formed(body).map_err(|problem| format!("is not a complete STS answer: {problem}"))
+        })
     }
+}
+
+/// Runs `check` on a 2xx answer's body; what it finds wrong refuses the answer. An answer not
+/// read into memory is left alone: reading it failed (over the limit, cut off), and that error
+/// is the one to report.
+fn check_success(
+    context: &AfterDeserializationInterceptorContextRef<'_>,
+    check: impl Fn(&[u8]) -> Result<(), String>,
+) -> Result<(), BoxError> {
+    let response = context.response();
+    let status = response.status().as_u16();
+    let Some(body) = response.body().bytes() else {
+        return Ok(());
+    };
+    if !(200..300).contains(&status) {
+        return Ok(());
+    }
+    check(body).map_err(|problem| {
+        Box::new(Refused(format!(
+            "HTTP {status}, but the answer ({} bytes) {problem}",
+            body.len()
+        ))) as BoxError
+    })
 }
 
 /// The same bounds for the JSON services (the SSO portal and SSO-OIDC): the size limit, and a
@@ -99,21 +108,11 @@ impl Intercept for BoundedJson {
         _: &RuntimeComponents,
         _: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let response = context.response();
-        let status = response.status().as_u16();
-        let Some(body) = response.body().bytes() else {
-            return Ok(());
-        };
-        if !(200..300).contains(&status) {
-            return Ok(());
-        }
-        match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
-            Ok(_) => Ok(()),
-            Err(_) => Err(Box::new(Refused(format!(
-                "HTTP {status}, but the answer ({} bytes) is not one complete JSON document",
-                body.len()
-            )))),
-        }
+        check_success(context, |body| {
+            serde_json::from_slice::<serde::de::IgnoredAny>(body)
+                .map(|_| ())
+                .map_err(|_| "is not one complete JSON document".to_string())
+        })
     }
 }
 
