@@ -322,11 +322,11 @@ impl Cache {
     ) -> Result<Credentials> {
         let began_ms = epoch_ms(SystemTime::now());
         if self.usable().is_none() {
-            crate::verbose::say(format_args!("{}: no usable cache folder; fetching", key.label()));
+            crate::verbose::say!("{}: no usable cache folder; fetching", key.label());
             return fetch();
         }
         if refresh {
-            crate::verbose::say(format_args!("{}: cache skipped (refresh asked)", key.label()));
+            crate::verbose::say!("{}: cache skipped (refresh asked)", key.label());
         } else {
             match self.lookup(key, SystemTime::now()) {
                 Ok(entry) => {
@@ -334,7 +334,7 @@ impl Cache {
                     return Ok(entry.credentials);
                 }
                 Err(miss) => {
-                    crate::verbose::say(format_args!("{}: cache miss ({})", key.label(), miss.reason()))
+                    crate::verbose::say!("{}: cache miss ({})", key.label(), miss.reason())
                 }
             }
         }
@@ -351,10 +351,10 @@ impl Cache {
         if let Ok(entry) = self.lookup(key, SystemTime::now())
             && (!refresh || entry.written_at_ms > began_ms)
         {
-            crate::verbose::say(format_args!(
+            crate::verbose::say!(
                 "{}: another runas cached it while this one waited for the lock",
                 key.label()
-            ));
+            );
             return Ok(entry.credentials);
         }
 
@@ -740,16 +740,13 @@ struct Versioned {
 /// `-v`: a hit, with when the credentials expire.
 fn say_hit(key: &CacheKey, credentials: &Credentials) {
     match credentials.expiration {
-        Some(exp) => {
-            let left = exp.saturating_sub(crate::creds::epoch_now());
-            crate::verbose::say(format_args!(
-                "{}: cache hit, expires {} (in {})",
-                key.label(),
-                crate::creds::rfc3339(exp),
-                crate::creds::short_duration(left)
-            ));
-        }
-        None => crate::verbose::say(format_args!("{}: cache hit", key.label())),
+        Some(exp) => crate::verbose::say!(
+            "{}: cache hit, expires {} (in {})",
+            key.label(),
+            crate::creds::rfc3339(exp),
+            crate::creds::short_duration(exp.saturating_sub(crate::creds::epoch_now()))
+        ),
+        None => crate::verbose::say!("{}: cache hit", key.label()),
     }
 }
 

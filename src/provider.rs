@@ -307,10 +307,10 @@ impl Provider<'_> {
                 let name = match self.sts.get_caller_identity(&source) {
                     Ok(identity) => iam_user_name(&identity.arn),
                     Err(e) => {
-                        crate::verbose::say(format_args!(
+                        crate::verbose::say!(
                             "who the keys belong to is unknown ({e}); the session is named {}",
                             r.session_name.value
-                        ));
+                        );
                         None
                     }
                 }
@@ -321,7 +321,7 @@ impl Provider<'_> {
                 name
             }
         };
-        crate::verbose::say(format_args!("session name {name} (the IAM user of the keys)"));
+        crate::verbose::say!("session name {name} (the IAM user of the keys)");
         Ok(self.user_name.get_or_init(|| name).clone())
     }
 

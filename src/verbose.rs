@@ -21,11 +21,20 @@ pub fn level() -> u8 {
     LEVEL.load(Ordering::Relaxed)
 }
 
-/// Says `message` when `-v` was given. Formatting arguments are only formatted then.
-pub fn say(message: impl std::fmt::Display) {
-    if level() >= 1 {
-        eprintln!("runas: [-v] {}", crate::one_line(&message.to_string()));
-    }
+/// `say!(format, args…)`: one line on stderr when `-v` was given. Nothing is evaluated
+/// otherwise, so a line costs the paths that run every time (a warm cache hit) one load.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        if $crate::verbose::level() >= 1 {
+            $crate::verbose::line(format_args!($($arg)*));
+        }
+    };
+}
+pub(crate) use say;
+
+/// Writes one `-v` line (see `say!`).
+pub fn line(message: std::fmt::Arguments<'_>) {
+    eprintln!("runas: [-v] {}", crate::one_line(&message.to_string()));
 }
 
 /// A `tracing` subscriber that prints the SDK's events at debug level and above, one line

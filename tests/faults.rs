@@ -23,7 +23,8 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 const PROD_ARN: &str = "arn:aws:iam::123456789012:role/prod";
-/// The bound the brief sets for a dead or hanging endpoint; runas's own limit is 12 s.
+/// How long a run may take against a dead or hanging endpoint before the test fails; runas's
+/// own limit is 12 s, and the rest is room for a loaded machine.
 const NETWORK_BOUND: Duration = Duration::from_secs(15);
 
 /// A role whose source keys are already temporary: one AssumeRole, no MFA, no session token.

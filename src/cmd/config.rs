@@ -75,8 +75,9 @@ pub(crate) fn run(args: &ConfigArgs, env: &EnvMap) -> Result<String> {
                     None => row(key, "-".into(), String::new()),
                 }
             }
-            let path = crate::sources::sso::token_path(&crate::env::original(env), sso);
-            let expiry = match crate::sources::sso::token_expiry(&crate::env::original(env), sso) {
+            let original = crate::env::original(env);
+            let path = crate::sources::sso::token_path(&original, sso);
+            let expiry = match crate::sources::sso::token_expiry(&original, sso) {
                 Some(at) if at > crate::creds::epoch_now() => {
                     format!("valid until {}", crate::creds::rfc3339(at))
                 }

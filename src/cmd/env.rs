@@ -48,11 +48,11 @@ pub(crate) fn run(args: &EnvArgs, env: &EnvMap) -> Result<String> {
 pub(crate) fn write_credentials(resolved: &Resolved, creds: &Credentials, env: &EnvMap) -> Result<()> {
     let paths = crate::config::Paths::from_env(&env::original(env));
     crate::credfile::write(&paths.credentials, resolved.display_name(), creds)?;
-    crate::verbose::say(format_args!(
+    crate::verbose::say!(
         "wrote [{}] to {}",
         crate::credfile::section_name(resolved.display_name()),
         paths.credentials.display()
-    ));
+    );
     Ok(())
 }
 

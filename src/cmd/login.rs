@@ -165,18 +165,13 @@ fn client(api: &dyn SsoApi, sso: &Sso, env: &EnvMap, flow: &str) -> Result<Regis
 
 /// Where runas keeps a client registration: beside the tokens, named by what it is for.
 fn registration_path(env: &EnvMap, sso: &Sso, flow: &str) -> PathBuf {
-    use sha1::Digest;
     let what = format!(
         "runas-client {flow} {} {} {}",
         sso.start_url.value,
         sso.region.value,
         sso.scopes.join(",")
     );
-    let hex: String = sha1::Sha1::digest(what.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    sso_cache::cache_dir(env).join(format!("{hex}.json"))
+    sso_cache::cache_file(env, &what)
 }
 
 /// The device flow: the address and the code on stderr, then CreateToken until the sign-in is

@@ -41,15 +41,12 @@ pub(crate) fn resolve(profile: Option<&str>, overrides: &Overrides, env: &EnvMap
         let var = paths.named.iter().find(|(_, p)| p == path).map(|(var, _)| *var);
         format!("{} ({})", path.display(), var.unwrap_or("the default"))
     };
-    crate::verbose::say(format_args!(
+    crate::verbose::say!(
         "files: config {}, credentials {}",
         named(&paths.config),
         named(&paths.credentials)
-    ));
-    crate::verbose::say(format_args!(
-        "profile {requested:?}, from {}",
-        profile_reason(profile, env)
-    ));
+    );
+    crate::verbose::say!("profile {requested:?}, from {}", profile_reason(profile, env));
     let files = Files::load(&paths)?;
     let resolved = config::resolve(&files, &original, overrides, &requested)?;
     for warning in &resolved.warnings {
@@ -79,12 +76,12 @@ fn say_resolved(r: &Resolved) {
     for hop in &r.roles {
         chain.push_str(&format!(" → {} ({})", hop.profile, hop.role_arn.value));
     }
-    crate::verbose::say(format_args!("chain: {chain}"));
+    crate::verbose::say!("chain: {chain}");
     let setting = |s: Option<&config::Setting<String>>| match s {
         Some(s) => format!("{} ({})", s.value, s.origin),
         None => "none".to_string(),
     };
-    crate::verbose::say(format_args!(
+    crate::verbose::say!(
         "mfa_serial {}; region {}; session {} ({}), role {} ({}); session name {} ({})",
         setting(r.mfa_serial.as_ref()),
         setting(r.region.as_ref()),
@@ -94,7 +91,7 @@ fn say_resolved(r: &Resolved) {
         r.role_duration.origin,
         r.session_name.value,
         r.session_name.origin
-    ));
+    );
 }
 
 /// `args`, naming `default` when no profile is named anywhere (the argument, `AWS_PROFILE`,

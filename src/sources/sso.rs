@@ -103,9 +103,16 @@ pub fn cache_dir(env: &EnvMap) -> PathBuf {
 
 /// The token file of `sso`.
 pub fn token_path(env: &EnvMap, sso: &Sso) -> PathBuf {
+    cache_file(env, sso.token_name())
+}
+
+/// The file in the cache named, as the AWS CLI names them, by the SHA-1 of `name`.
+pub fn cache_file(env: &EnvMap, name: &str) -> PathBuf {
     use sha1::Digest;
-    let digest = sha1::Sha1::digest(sso.token_name().as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let hex: String = sha1::Sha1::digest(name.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     cache_dir(env).join(format!("{hex}.json"))
 }
 
@@ -172,18 +179,18 @@ pub fn access_token(
         });
     };
     if token.expires_at > now.saturating_add(window.as_secs()) {
-        crate::verbose::say(format_args!(
+        crate::verbose::say!(
             "{}: token valid until {}",
             sso.described(),
             crate::creds::rfc3339(token.expires_at)
-        ));
+        );
         return Ok(token.access_token);
     }
     if let Some(refresh) = token.refresh(now) {
-        crate::verbose::say(format_args!(
+        crate::verbose::say!(
             "{}: token expires within the window; refreshing it",
             sso.described()
-        ));
+        );
         match api.refresh_token(sso, &refresh) {
             Ok(new) => {
                 let mut fields = token.fields.clone();

@@ -27,9 +27,14 @@ impl std::fmt::Display for Refused {
 
 impl std::error::Error for Refused {}
 
-/// The interceptor both SDK clients get.
-#[derive(Debug, Default)]
-pub(crate) struct Bounded;
+/// The interceptor every SDK client gets: the answer's size is limited, and a 2xx answer must
+/// be one complete document of the service's format (XML for STS and IAM, JSON for the SSO
+/// portal and SSO-OIDC).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Bounded {
+    Xml,
+    Json,
+}
 
 impl Intercept for Bounded {
     fn name(&self) -> &'static str {
@@ -48,71 +53,37 @@ impl Intercept for Bounded {
         Ok(())
     }
 
+    /// A 2xx answer that is not a whole document is refused. One not read into memory is left
+    /// alone: reading it failed (over the limit, cut off), and that error is the one to report.
     fn read_after_deserialization(
         &self,
         context: &AfterDeserializationInterceptorContextRef<'_>,
         _: &RuntimeComponents,
         _: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        check_success(context, |body| {
-            well_formed(body).map_err(|problem| format!("is not a complete STS answer: {problem}"))
-        })
-    }
-}
-
-/// Runs `check` on a 2xx answer's body; what it finds wrong refuses the answer. An answer not
-/// read into memory is left alone: reading it failed (over the limit, cut off), and that error
-/// is the one to report.
-fn check_success(
-    context: &AfterDeserializationInterceptorContextRef<'_>,
-    check: impl Fn(&[u8]) -> Result<(), String>,
-) -> Result<(), BoxError> {
-    let response = context.response();
-    let status = response.status().as_u16();
-    let Some(body) = response.body().bytes() else {
-        return Ok(());
-    };
-    if !(200..300).contains(&status) {
-        return Ok(());
-    }
-    check(body).map_err(|problem| {
-        Box::new(Refused(format!(
-            "HTTP {status}, but the answer ({} bytes) {problem}",
-            body.len()
-        ))) as BoxError
-    })
-}
-
-/// The same bounds for the JSON services (the SSO portal and SSO-OIDC): the size limit, and a
-/// 2xx answer that is one complete JSON document.
-#[derive(Debug, Default)]
-pub(crate) struct BoundedJson;
-
-impl Intercept for BoundedJson {
-    fn name(&self) -> &'static str {
-        "runas-bounded-json-answer"
-    }
-
-    fn modify_before_deserialization(
-        &self,
-        context: &mut BeforeDeserializationInterceptorContextMut<'_>,
-        components: &RuntimeComponents,
-        config: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        Bounded.modify_before_deserialization(context, components, config)
-    }
-
-    fn read_after_deserialization(
-        &self,
-        context: &AfterDeserializationInterceptorContextRef<'_>,
-        _: &RuntimeComponents,
-        _: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        check_success(context, |body| {
-            serde_json::from_slice::<serde::de::IgnoredAny>(body)
-                .map(|_| ())
-                .map_err(|_| "is not one complete JSON document".to_string())
-        })
+        let response = context.response();
+        let status = response.status().as_u16();
+        let Some(body) = response.body().bytes() else {
+            return Ok(());
+        };
+        if !(200..300).contains(&status) {
+            return Ok(());
+        }
+        let problem = match self {
+            Bounded::Xml => well_formed(body)
+                .err()
+                .map(|problem| format!("is not a complete STS answer: {problem}")),
+            Bounded::Json => serde_json::from_slice::<serde::de::IgnoredAny>(body)
+                .err()
+                .map(|_| "is not one complete JSON document".to_string()),
+        };
+        match problem {
+            None => Ok(()),
+            Some(problem) => Err(Box::new(Refused(format!(
+                "HTTP {status}, but the answer ({} bytes) {problem}",
+                body.len()
+            )))),
+        }
     }
 }
 

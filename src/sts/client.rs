@@ -187,7 +187,7 @@ impl AwsSts {
         if let Some(url) = &self.settings.endpoint_url {
             config = config.endpoint_url(url);
         }
-        config = config.interceptor(super::answer::Bounded);
+        config = config.interceptor(super::answer::Bounded::Xml);
         if let Some(date) = date {
             config = config.interceptor(date);
         }
@@ -218,13 +218,13 @@ impl AwsSts {
         let runtime = self.runtime(call.operation)?;
         let started = Instant::now();
         let outcome = runtime.block_on(future);
-        crate::verbose::say(format_args!(
+        crate::verbose::say!(
             "{} {} at {endpoint}: {} in {} ms",
             crate::error::service_of(call.operation),
             call.operation,
             if outcome.is_ok() { "answered" } else { "failed" },
             started.elapsed().as_millis()
-        ));
+        );
         outcome.map_err(|err| {
             let mut e = self.error(call, describe(&err, started.elapsed()));
             if let Error::Sts { endpoint: shown, .. } = &mut e {

@@ -29,13 +29,7 @@ impl Iam for AwsSts {
             role_arn: None,
             mfa: None,
         };
-        // IAM is global: signed for us-east-1 whatever the profile's region.
-        let shared = self.sdk_config(creds, "us-east-1");
-        let mut config = aws_sdk_iam::config::Builder::from(&shared).interceptor(super::answer::Bounded);
-        if let Some(url) = endpoint_url {
-            config = config.endpoint_url(url);
-        }
-        let client = aws_sdk_iam::Client::from_conf(config.build());
+        let client = self.iam_client(creds, endpoint_url);
         let stream = client
             .list_mfa_devices()
             .user_name(user_name)
@@ -45,13 +39,13 @@ impl Iam for AwsSts {
         let runtime = self.runtime(call.operation)?;
         let started = Instant::now();
         let found = runtime.block_on(stream.collect::<std::result::Result<Vec<_>, _>>());
-        crate::verbose::say(format_args!(
+        crate::verbose::say!(
             "IAM {} at {}: {} in {} ms",
             call.operation,
             endpoint_url.unwrap_or("iam.amazonaws.com"),
             if found.is_ok() { "answered" } else { "failed" },
             started.elapsed().as_millis()
-        ));
+        );
         let found = found.map_err(|err| {
             let mut e = self.error(&call, describe(&err, started.elapsed()));
             if let Error::Sts { endpoint, .. } = &mut e {
@@ -71,9 +65,10 @@ impl Iam for AwsSts {
 
 /// The policy documents behind `runas list roles`.
 impl AwsSts {
+    /// The IAM client. IAM is global: signed for us-east-1 whatever the profile's region.
     pub(super) fn iam_client(&self, creds: &Credentials, endpoint_url: Option<&str>) -> aws_sdk_iam::Client {
         let shared = self.sdk_config(creds, "us-east-1");
-        let mut config = aws_sdk_iam::config::Builder::from(&shared).interceptor(super::answer::Bounded);
+        let mut config = aws_sdk_iam::config::Builder::from(&shared).interceptor(super::answer::Bounded::Xml);
         if let Some(url) = endpoint_url {
             config = config.endpoint_url(url);
         }
@@ -212,21 +207,5 @@ fn decoded(document: &str) -> String {
     if document.trim_start().starts_with('{') {
         return document.to_string();
     }
-    let bytes = document.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| char::from(b).to_digit(16);
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push((high * 16 + low) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    crate::sources::http::percent_decode(document)
 }

@@ -23,7 +23,8 @@ fn secrets_of(secret: &str, token: &str) -> Credentials {
 impl SsoApi for AwsSts {
     fn get_role_credentials(&self, sso: &Sso, access_token: &str) -> Result<Credentials> {
         let shared = self.sdk_config_with(None, &sso.region.value);
-        let mut config = aws_sdk_sso::config::Builder::from(&shared).interceptor(super::answer::BoundedJson);
+        let mut config =
+            aws_sdk_sso::config::Builder::from(&shared).interceptor(super::answer::Bounded::Json);
         if let Some(url) = &sso.portal_url {
             config = config.endpoint_url(&url.value);
         }
@@ -194,7 +195,7 @@ impl AwsSts {
     fn oidc(&self, sso: &Sso) -> (aws_sdk_ssooidc::Client, String) {
         let shared = self.sdk_config_with(None, &sso.region.value);
         let mut config =
-            aws_sdk_ssooidc::config::Builder::from(&shared).interceptor(super::answer::BoundedJson);
+            aws_sdk_ssooidc::config::Builder::from(&shared).interceptor(super::answer::Bounded::Json);
         if let Some(url) = &sso.oidc_url {
             config = config.endpoint_url(&url.value);
         }
