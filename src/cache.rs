@@ -226,6 +226,22 @@ impl Cache {
         self.dir_or_empty()
     }
 
+    /// The folder, made if needed, when it may hold this user's secrets (the checks the cache
+    /// makes of it); `None` when it may not, which was said once on stderr.
+    pub fn private_dir(&self) -> Option<&Path> {
+        let dir = self.usable()?;
+        match DirBuilder::new().recursive(true).mode(0o700).create(dir) {
+            Ok(()) => Some(dir),
+            Err(e) => {
+                warn_once(
+                    &UNSAFE_DIR_WARNED,
+                    format_args!("cannot create the cache folder {}: {e}", dir.display()),
+                );
+                None
+            }
+        }
+    }
+
     /// The entry file for `key` (it may not exist).
     pub fn entry_path(&self, key: &CacheKey) -> PathBuf {
         self.dir_or_empty().join(format!("{}.json", key.hex))
@@ -924,6 +940,20 @@ type Fill = fn(&mut File, &[u8]) -> io::Result<()>;
 fn write_and_sync(file: &mut File, bytes: &[u8]) -> io::Result<()> {
     file.write_all(bytes)?;
     file.sync_all()
+}
+
+/// Writes `bytes` to `dest`, mode 0600, atomically: through a new temporary file beside it,
+/// renamed over whatever was at that name (a symlink there is replaced, not followed).
+pub(crate) fn write_private(dest: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = dest
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = dest
+        .file_name()
+        .ok_or_else(|| io::Error::other("the path names no file"))?;
+    let temp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
+    write_atomically(dir, &temp, dest, bytes, write_and_sync)
 }
 
 /// Creates `temp` (0600, must not exist), fills it, renames it over `dest` and syncs the folder.

@@ -58,6 +58,12 @@ pub enum Command {
     },
     /// Check files, profiles, the shell hook, the clock and the cache, and say how to fix each problem
     Doctor,
+    /// Serve PROFILE's credentials on a local endpoint that SDKs poll and that refreshes them
+    /// before they expire, for long-running commands, IDEs and containers
+    Serve {
+        #[command(subcommand)]
+        kind: ServeKind,
+    },
     /// Sign in to IAM Identity Center for PROFILE's SSO session (the token the AWS CLI shares)
     Login(LoginArgs),
     /// Sign out of an SSO session: remove its token and the role credentials cached from it
@@ -245,6 +251,48 @@ pub struct EnvArgs {
     pub format: OutputFormat,
 }
 
+/// The endpoints `runas serve` offers.
+#[derive(Debug, Subcommand)]
+pub enum ServeKind {
+    /// The ECS container endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI), guarded by a token
+    Ecs(ServeEcsArgs),
+    /// EC2 instance metadata, IMDSv2 only (AWS_EC2_METADATA_SERVICE_ENDPOINT)
+    Imds(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub creds: CredentialArgs,
+
+    /// Port on 127.0.0.1 [default: a free one]
+    #[arg(short = 'p', long)]
+    pub port: Option<u16>,
+
+    /// Shell to write the exports for [default: the shell runas was started from]
+    #[arg(long, value_enum)]
+    pub shell: Option<ShellKind>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeEcsArgs {
+    #[command(flatten)]
+    pub serve: ServeArgs,
+
+    /// Where to write the token (mode 0600) [default: in runas's cache folder]
+    #[arg(long, value_name = "PATH", conflicts_with = "token_in_env")]
+    pub token_file: Option<std::path::PathBuf>,
+
+    /// Export the token itself (AWS_CONTAINER_AUTHORIZATION_TOKEN) rather than its file, for
+    /// SDKs too old to read the file
+    #[arg(long)]
+    pub token_in_env: bool,
+
+    /// Also serve other profiles, at /credentials/PROFILE (never asking for an MFA code)
+    #[arg(long)]
+    pub allow_other_profiles: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct UnsetArgs {
     /// Shell to write for [default: the shell runas was started from; see README]
@@ -261,6 +309,11 @@ pub struct ExecArgs {
     /// read only files
     #[arg(short = 'c', long, env = "RUNAS_WRITE_CREDENTIALS")]
     pub write_credentials: bool,
+
+    /// Give the command a local credential endpoint that refreshes, not keys that expire:
+    /// runas stays its parent, passes signals on and exits with its status
+    #[arg(long)]
+    pub server: bool,
 
     /// The command and its arguments, after --
     #[arg(last = true, required = true, value_name = "COMMAND")]
@@ -363,6 +416,7 @@ impl Command {
             Command::Init { .. } => "init",
             Command::Completions { .. } => "completions",
             Command::Doctor => "doctor",
+            Command::Serve { .. } => "serve",
             Command::Login(_) => "login",
             Command::Logout(_) => "logout",
             Command::Use(_) => "use",

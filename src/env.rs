@@ -273,7 +273,7 @@ fn parse_saved(text: &str) -> Vec<(&'static str, String)> {
 }
 
 /// A NUL cannot be in an environment variable: refuse it here, before any shell sees it.
-fn check_values(ops: &[Op]) -> Result<()> {
+pub(crate) fn check_values(ops: &[Op]) -> Result<()> {
     for op in ops {
         debug_assert!(op.name().is_none_or(is_valid_name));
         if let Op::Set(name, value) = op

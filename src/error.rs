@@ -273,6 +273,10 @@ pub enum Error {
     #[error("{0}")]
     NotRefreshed(String),
 
+    /// `runas serve` cannot start: the whole line.
+    #[error("{0}")]
+    Serve(String),
+
     #[error("cannot run {program:?}: {problem}")]
     Exec {
         program: String,

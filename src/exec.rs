@@ -9,6 +9,27 @@ use std::process::Command;
 /// Run `argv` with `ops` applied to this process's environment. Returns only on failure
 /// (Unix) or with the child's exit code (elsewhere).
 pub fn exec(argv: &[OsString], ops: &[Op]) -> Result<u8> {
+    let (command, program) = command(argv, ops)?;
+    run(command, program)
+}
+
+/// Starts `argv` with `ops` applied, as a child of this process (which stays, to serve it).
+#[cfg(unix)]
+pub fn spawn(argv: &[OsString], ops: &[Op]) -> Result<std::process::Child> {
+    use std::os::unix::process::CommandExt;
+    let (mut command, program) = command(argv, ops)?;
+    // SAFETY: setrlimit is async-signal-safe and the limit was stored before any thread began.
+    unsafe {
+        command.pre_exec(|| {
+            crate::restore_core_limit();
+            Ok(())
+        });
+    }
+    command.spawn().map_err(|e| launch_error(program, &e))
+}
+
+/// `argv` as a command with `ops` applied to its environment.
+fn command<'a>(argv: &'a [OsString], ops: &[Op]) -> Result<(Command, &'a OsString)> {
     let (program, args) = argv
         .split_first()
         .ok_or_else(|| Error::Usage("no command given after --".into()))?;
@@ -26,7 +47,7 @@ pub fn exec(argv: &[OsString], ops: &[Op]) -> Result<u8> {
             Op::Save(_) | Op::Forget | Op::RestoreSaved { .. } | Op::WarnUniversal(_) => {}
         }
     }
-    run(command, program)
+    Ok((command, program))
 }
 
 #[cfg(unix)]

@@ -16,6 +16,7 @@ mod error;
 pub(crate) mod exec;
 pub(crate) mod prompt;
 pub mod provider;
+pub mod serve;
 pub mod shell;
 pub mod sources;
 pub mod sts;

@@ -9,7 +9,7 @@
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::os::fd::AsRawFd;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
 /// What the terminal gave.
 #[derive(Debug, PartialEq, Eq)]
@@ -30,6 +30,27 @@ const SIGNALS: [libc::c_int; 4] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, li
 /// settings. Written before the handlers are installed and cleared after they are removed.
 static TTY_FD: AtomicI32 = AtomicI32::new(-1);
 static mut SAVED: std::mem::MaybeUninit<libc::termios> = std::mem::MaybeUninit::uninit();
+
+/// Set when the caller handles signals itself and calls `restore_terminal` before it ends
+/// (`runas serve`, which must also remove its token file): then the prompt installs none.
+static CALLER_HANDLES_SIGNALS: AtomicBool = AtomicBool::new(false);
+
+/// From now on the prompt installs no signal handlers; the caller's own handling must call
+/// `restore_terminal` before the process ends.
+pub(crate) fn leave_signals_to_caller() {
+    CALLER_HANDLES_SIGNALS.store(true, Ordering::SeqCst);
+}
+
+/// Puts the terminal back as it was before a prompt that is still waiting, if one is.
+pub(crate) fn restore_terminal() {
+    let fd = TTY_FD.load(Ordering::SeqCst);
+    if fd >= 0 {
+        // SAFETY: SAVED was written before TTY_FD was set (see EchoOff::new).
+        unsafe {
+            libc::tcsetattr(fd, libc::TCSANOW, (&raw const SAVED).cast::<libc::termios>());
+        }
+    }
+}
 
 extern "C" fn restore_and_die(signal: libc::c_int) {
     let fd = TTY_FD.load(Ordering::SeqCst);
@@ -69,7 +90,8 @@ impl EchoOff {
         }
         TTY_FD.store(fd, Ordering::SeqCst);
         let mut previous = Vec::with_capacity(SIGNALS.len());
-        for signal in SIGNALS {
+        let ours = !CALLER_HANDLES_SIGNALS.load(Ordering::SeqCst);
+        for signal in SIGNALS.into_iter().filter(|_| ours) {
             // SAFETY: a zeroed sigaction with a handler and an empty mask is valid.
             unsafe {
                 let mut action: libc::sigaction = std::mem::zeroed();

@@ -20,6 +20,7 @@ mod hostile;
 mod init;
 mod mfa;
 mod secrets;
+mod serve;
 mod shells;
 mod sources;
 mod sts;

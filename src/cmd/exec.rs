@@ -9,6 +9,9 @@ use crate::{EnvMap, Result};
 
 /// Returns only where exec cannot replace this process: the command's exit status.
 pub(crate) fn run(args: &ExecArgs, env: &EnvMap) -> Result<u8> {
+    if args.server {
+        return super::serve::exec_with_server(args, env);
+    }
     let (resolved, creds) = credentials(&args.creds, env, cache::refresh_window(env)?)?;
     if args.write_credentials {
         super::env::write_credentials(&resolved, &creds, env)?;

@@ -1,6 +1,7 @@
 //! One file per subcommand, and the dispatch. Nothing here prints to stdout: the caller
 //! writes the returned text once, so an error leaves stdout empty and `eval "$(runas env x)"`
-//! changes nothing; and nothing here exits the process.
+//! changes nothing; and nothing here exits the process. The one exception is `serve`, which
+//! runs until it is stopped: it prints its exports once it is listening, and ends by a signal.
 
 mod cache;
 mod config;
@@ -11,6 +12,7 @@ mod hook;
 pub mod init;
 mod list;
 mod login;
+mod serve;
 mod session;
 mod unset;
 mod whoami;
@@ -106,6 +108,7 @@ fn run_command(cli: Cli, env: &EnvMap) -> Result<Outcome> {
             }
             Ok(report)
         }
+        Command::Serve { kind } => return serve::run(&kind, env).map(Outcome::Exit),
         Command::Login(args) => login::login(&args, env),
         Command::Logout(args) => login::logout(&args, env),
         Command::Init { shell } => init::script(shell),

@@ -1396,6 +1396,18 @@ impl ProfileKind {
     }
 }
 
+/// How `[default]` gets credentials of its own (`keys`, `process`, …), if it does: SDKs take
+/// those before a credential endpoint, so a command pointed at one would not use it.
+pub fn default_credentials(files: &Files) -> Option<&'static str> {
+    if !files.exists("default") {
+        return None;
+    }
+    match ProfileKind::of(files, "default") {
+        ProfileKind::None => None,
+        kind => Some(kind.describe()),
+    }
+}
+
 /// Every profile, sorted by name.
 pub fn list_profiles(files: &Files) -> Vec<ProfileSummary> {
     files
