@@ -19,6 +19,7 @@ use crate::cli::{LoginArgs, LogoutArgs};
 use crate::config::{self, Files, Overrides, Paths, Source, Sso};
 use crate::creds::{epoch_now, rfc3339};
 use crate::env;
+use crate::sources::http::percent_encode as encode;
 use crate::sources::sso::{self as sso_cache, Client, Grant, NewToken, Registration, SsoApi};
 use crate::sts::{AwsSts, StsSettings};
 use crate::{EnvMap, Error, Result};
@@ -434,17 +435,7 @@ fn base64url(bytes: &[u8]) -> String {
     out
 }
 
-/// Percent-encoding for a query value: everything but the unreserved characters.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// The reverse of `encode`, and `+` as a space, as browsers write query strings.
+/// The reverse of `percent_encode`, and `+` as a space, as browsers write query strings.
 fn decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
