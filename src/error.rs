@@ -249,6 +249,11 @@ pub enum Error {
     #[error("the federation endpoint {endpoint} {problem}")]
     Federation { endpoint: String, problem: String },
 
+    /// `runas console` cannot sign in with these credentials; the whole line says why and what
+    /// to do instead.
+    #[error("{0}")]
+    Console(String),
+
     #[error("cache {}: {problem}", path.display())]
     Cache { path: PathBuf, problem: String },
 

@@ -4,6 +4,7 @@
 
 mod cache;
 mod config;
+mod console;
 pub mod doctor;
 mod env;
 mod exec;
@@ -106,6 +107,7 @@ fn run_command(cli: Cli, env: &EnvMap) -> Result<Outcome> {
             }
             Ok(report)
         }
+        Command::Console(args) => console::run(&args, env),
         Command::Login(args) => login::login(&args, env),
         Command::Logout(args) => login::logout(&args, env),
         Command::Init { shell } => init::script(shell),
