@@ -203,10 +203,20 @@ fn an_iam_users_keys_sign_in_through_get_federation_token() {
 
     // The length asked for is GetFederationToken's; the endpoint refuses SessionDuration then.
     let o = sandbox.run(
-        &["console", "keys", "--print", "--console-duration", "8h"],
+        &["console", "keys", "--print", "--console-duration", "8h", "-e"],
         &[("RUNAS_FEDERATION_URL", &stub.url())],
     );
     printed_login(&o, "signin.aws.amazon.com");
+    assert!(
+        stderr(&o).starts_with("runas: credentials expire at "),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("(in 7h59m)") || stderr(&o).contains("(in 8h00m)"),
+        "{}",
+        stderr(&o)
+    );
     let calls = sts.calls();
     assert_eq!(calls[0].param("DurationSeconds"), Some("28800"));
     assert_eq!(stub.requests()[1].param("SessionDuration"), None);
@@ -379,7 +389,9 @@ fn a_broken_or_hostile_endpoint_is_one_line() {
     let sandbox = Sandbox::new(&moto.endpoint(), KEYS_CONFIG, KEYS_CREDENTIALS);
     let cases = [
         (Reply::Status(400), "refused the credentials (HTTP 400)"),
-        (Reply::Status(503), "refused the credentials (HTTP 503)"),
+        (Reply::Status(403), "refused the credentials (HTTP 403)"),
+        (Reply::Status(503), "answered HTTP 503 instead of a sign-in token"),
+        (Reply::Status(302), "answered HTTP 302 instead of a sign-in token"),
         (
             Reply::Body("<html>Sign in</html>".into()),
             "answered HTTP 200 without a sign-in token (20 bytes",

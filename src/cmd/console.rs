@@ -154,7 +154,13 @@ pub(crate) fn run(args: &ConsoleArgs, env: &EnvMap) -> Result<String> {
         partition.name()
     );
     let creds = match kind {
-        Kind::Federation => federation_token(&session, duration.unwrap_or(FEDERATION_DEFAULT))?,
+        Kind::Federation => {
+            let creds = federation_token(&session, duration.unwrap_or(FEDERATION_DEFAULT))?;
+            if args.creds.expiration {
+                super::session::say_expiry(&creds);
+            }
+            creds
+        }
         _ => session.credentials(&args.creds)?,
     };
     let endpoint = args
@@ -263,9 +269,11 @@ fn federation_token(session: &Session, duration: Duration) -> Result<Credentials
     };
     let name = federated_user_name(&r.session_name.value);
     crate::verbose::say!("GetFederationToken for {name}, {}", format_go_duration(duration));
-    session
+    let creds = session
         .sts
-        .get_federation_token(&source, &name, ALLOW_ALL, duration)
+        .get_federation_token(&source, &name, ALLOW_ALL, duration)?;
+    // As for every credential runas gets: an expiry past what was asked for is not believed.
+    Ok(creds.clamped(duration, crate::creds::epoch_now()))
 }
 
 /// A federated user's name is 2 to 32 characters of a session name's alphabet.

@@ -128,10 +128,20 @@ impl AwsSts {
             body.len(),
             started.elapsed().as_millis()
         );
-        if status != 200 {
-            return Err(fail(format!(
-                "refused the credentials (HTTP {status}); they may have expired (runas console -r gets new ones) or be of a kind it does not take"
-            )));
+        match status {
+            200 => {}
+            // What AWS answers to credentials it does not take: expired, revoked, a session
+            // token, a SessionDuration the role may not have.
+            400 | 401 | 403 => {
+                return Err(fail(format!(
+                    "refused the credentials (HTTP {status}); they may have expired (runas console -r gets new ones) or be of a kind it does not take"
+                )));
+            }
+            _ => {
+                return Err(fail(format!(
+                    "answered HTTP {status} instead of a sign-in token; try again, or check what is between you and it"
+                )));
+            }
         }
         signin_token_of(&body).ok_or_else(|| {
             fail(format!(
