@@ -388,7 +388,10 @@ fn a_broken_or_hostile_endpoint_is_one_line() {
     let moto = moto::shared();
     let sandbox = Sandbox::new(&moto.endpoint(), KEYS_CONFIG, KEYS_CREDENTIALS);
     let cases = [
-        (Reply::Status(400), "refused the credentials (HTTP 400)"),
+        (
+            Reply::Status(400),
+            "refused the credentials (HTTP 400); the GetFederationToken credentials were not taken",
+        ),
         (Reply::Status(403), "refused the credentials (HTTP 403)"),
         (Reply::Status(503), "answered HTTP 503 instead of a sign-in token"),
         (Reply::Status(302), "answered HTTP 302 instead of a sign-in token"),
@@ -500,4 +503,41 @@ fn without_print_the_browser_gets_the_address() {
     );
     assert!(stderr(&o).contains("no browser to open here"), "{}", stderr(&o));
     assert_no_secret_on_stderr(&o, None);
+}
+
+#[test]
+fn a_refusal_says_what_to_do_for_the_kind_of_credentials() {
+    let refusing = Federation::start(Reply::Status(400));
+    // Temporary keys written in the files: runas cannot tell a session token from a role's.
+    let temporary = Sandbox::new(
+        &dead_endpoint(),
+        "[profile temp]\nregion = eu-west-1\n",
+        "[temp]\naws_access_key_id = ASIAIOSFODNN7EXAMPLE\naws_secret_access_key = tempSecretAccessKeyTempSecretAccessKey00\naws_session_token = tempSessionTokenTempSessionToken\n",
+    );
+    let o = temporary.run(
+        &["console", "temp", "--print"],
+        &[("RUNAS_FEDERATION_URL", &refusing.url())],
+    );
+    assert_error(
+        &o,
+        "refused the credentials (HTTP 400); the profile's temporary keys are used as they are, and a session token (GetSessionToken) is not taken: sign in with a role profile instead",
+    );
+    let request = refusing.only_request();
+    assert_eq!(
+        request.session()["sessionToken"],
+        "tempSessionTokenTempSessionToken"
+    );
+    assert!(!stderr(&o).contains("tempSecretAccessKey") && !stderr(&o).contains("tempSessionToken"));
+
+    // A role's: expired or revoked, or longer than the role allows.
+    let moto = moto::shared();
+    let sandbox = Sandbox::new(&moto.endpoint(), CONFIG, CREDENTIALS);
+    let o = sandbox.run(
+        &["console", "prod", "--print", "--console-duration", "12h"],
+        &[("RUNAS_FEDERATION_URL", &refusing.url()), ("MFA_CODE", MFA_CODE)],
+    );
+    assert_error(
+        &o,
+        "they may have expired or been revoked (runas console -r gets new ones), or the --console-duration asked for is longer than the role allows",
+    );
 }

@@ -169,7 +169,9 @@ pub(crate) fn run(args: &ConsoleArgs, env: &EnvMap) -> Result<String> {
         .unwrap_or_else(|| format!("https://{}/federation", partition.signin_host()));
     // GetFederationToken's lifetime is the session's; the endpoint refuses SessionDuration then.
     let asked = duration.filter(|_| kind != Kind::Federation);
-    let token = session.sts.signin_token(&endpoint, &creds, asked)?;
+    let token = session
+        .sts
+        .signin_token(&endpoint, &creds, asked, &refusal_remedy(kind, asked.is_some()))?;
     let url = login_url(partition, &destination, &token);
     if args.print {
         return Ok(format!("{url}\n"));
@@ -244,6 +246,24 @@ fn kind_of(r: &Resolved, session_only: bool) -> Result<Kind> {
         _ if role_source => Ok(Kind::Role),
         // No credentials: `credentials` says why.
         _ => Ok(Kind::AsGiven),
+    }
+}
+
+/// What to do when the endpoint refuses credentials of `kind` (it says no more than its status).
+fn refusal_remedy(kind: Kind, duration_asked: bool) -> String {
+    let length = if duration_asked {
+        ", or the --console-duration asked for is longer than the role allows"
+    } else {
+        ""
+    };
+    match kind {
+        Kind::Role | Kind::ChainedRole => format!(
+            "they may have expired or been revoked (runas console -r gets new ones){length}"
+        ),
+        Kind::Federation => "the GetFederationToken credentials were not taken; run it again, and check the user's keys with runas whoami".into(),
+        Kind::AsGiven => format!(
+            "the profile's temporary keys are used as they are, and a session token (GetSessionToken) is not taken: sign in with a role profile instead, or renew the keys{length}"
+        ),
     }
 }
 

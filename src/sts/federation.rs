@@ -40,12 +40,14 @@ pub fn signin_token_query(creds: &Credentials, duration: Option<Duration>) -> St
 
 impl AwsSts {
     /// A sign-in token for `creds` from the federation endpoint `endpoint` (its address without
-    /// a query), for a console session of `duration` when given.
+    /// a query), for a console session of `duration` when given. `remedy` is what to do when
+    /// the endpoint refuses the credentials: the caller knows how they were got.
     pub fn signin_token(
         &self,
         endpoint: &str,
         creds: &Credentials,
         duration: Option<Duration>,
+        remedy: &str,
     ) -> Result<String> {
         let fail = |problem: String| Error::Federation {
             endpoint: endpoint.to_string(),
@@ -133,9 +135,7 @@ impl AwsSts {
             // What AWS answers to credentials it does not take: expired, revoked, a session
             // token, a SessionDuration the role may not have.
             400 | 401 | 403 => {
-                return Err(fail(format!(
-                    "refused the credentials (HTTP {status}); they may have expired (runas console -r gets new ones) or be of a kind it does not take"
-                )));
+                return Err(fail(format!("refused the credentials (HTTP {status}); {remedy}")));
             }
             _ => {
                 return Err(fail(format!(
