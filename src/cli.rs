@@ -64,6 +64,8 @@ pub enum Command {
         #[command(subcommand)]
         kind: ServeKind,
     },
+    /// Open the AWS console signed in with PROFILE's credentials (or print the sign-in address)
+    Console(ConsoleArgs),
     /// Sign in to IAM Identity Center for PROFILE's SSO session (the token the AWS CLI shares)
     Login(LoginArgs),
     /// Sign out of an SSO session: remove its token and the role credentials cached from it
@@ -358,6 +360,41 @@ pub enum ListWhat {
 }
 
 #[derive(Debug, Args)]
+pub struct ConsoleArgs {
+    #[command(flatten)]
+    pub creds: CredentialArgs,
+
+    /// Print the sign-in address on stdout instead of opening a browser (it signs anyone in for
+    /// 15 minutes)
+    #[arg(long)]
+    pub print: bool,
+
+    /// Where the console opens: a console address, a path (/s3/) or a service name (s3)
+    /// [default: the console's home]
+    #[arg(long, value_name = "WHERE")]
+    pub destination: Option<String>,
+
+    /// The console's region [default: the profile's]
+    #[arg(long)]
+    pub region: Option<String>,
+
+    /// How long the console session lasts, 15m to 12h, Go syntax [default: AWS's; 1h for an
+    /// IAM user's keys]
+    #[arg(long, value_name = "DURATION")]
+    pub console_duration: Option<String>,
+
+    /// Where to ask for the sign-in token [default: the partition's, such as
+    /// https://signin.aws.amazon.com/federation]
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "RUNAS_FEDERATION_URL",
+        hide_env_values = true
+    )]
+    pub federation_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
 pub struct LoginArgs {
     /// An SSO profile, or a profile whose chain starts at one [default: as for env]
     #[arg(add = ArgValueCandidates::new(profile_names), conflicts_with = "sso_session")]
@@ -417,6 +454,7 @@ impl Command {
             Command::Completions { .. } => "completions",
             Command::Doctor => "doctor",
             Command::Serve { .. } => "serve",
+            Command::Console(_) => "console",
             Command::Login(_) => "login",
             Command::Logout(_) => "logout",
             Command::Use(_) => "use",

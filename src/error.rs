@@ -244,6 +244,16 @@ pub enum Error {
         hint: Option<String>,
     },
 
+    /// `runas console`: the federation endpoint (its address, never the query, which holds
+    /// the keys) did not give a sign-in token; `problem` says how and what to do.
+    #[error("the federation endpoint {endpoint} {problem}")]
+    Federation { endpoint: String, problem: String },
+
+    /// `runas console` cannot sign in with these credentials; the whole line says why and what
+    /// to do instead.
+    #[error("{0}")]
+    Console(String),
+
     #[error("cache {}: {problem}", path.display())]
     Cache { path: PathBuf, problem: String },
 

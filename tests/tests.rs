@@ -9,6 +9,7 @@ mod common;
 
 mod awscli;
 mod cli;
+mod console;
 mod env;
 mod exec;
 mod faults;

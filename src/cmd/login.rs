@@ -19,6 +19,7 @@ use crate::cli::{LoginArgs, LogoutArgs};
 use crate::config::{self, Files, Overrides, Paths, Source, Sso};
 use crate::creds::{epoch_now, rfc3339};
 use crate::env;
+use crate::sources::http::percent_encode as encode;
 use crate::sources::sso::{self as sso_cache, Client, Grant, NewToken, Registration, SsoApi};
 use crate::sts::{AwsSts, StsSettings};
 use crate::{EnvMap, Error, Result};
@@ -195,7 +196,7 @@ fn device_code(
         device.user_code
     );
     if let (Some(browser), Some(complete)) = (browser, &device.verification_uri_complete) {
-        browser.open(complete);
+        let _ = browser.open(complete);
     }
     let deadline = Instant::now() + device.expires_in;
     let mut interval = device.interval;
@@ -268,7 +269,7 @@ fn authorization_code(
         sso.described()
     );
     eprintln!("{url}");
-    browser.open(&url);
+    let _ = browser.open(&url);
     let answer = wait_for_redirect(&listener, wait)?;
     let param = |key: &str| {
         answer
@@ -366,10 +367,10 @@ fn answer_request(stream: TcpStream) -> Option<String> {
 /// How to open an address: `BROWSER` (commands separated by `:`, `%s` standing for the
 /// address or else it is added at the end), else `xdg-open` where a display is, else `open`
 /// on macOS. None over SSH without a display: the device flow is used then.
-struct Browser(Vec<Vec<String>>);
+pub(super) struct Browser(Vec<Vec<String>>);
 
 impl Browser {
-    fn from_env(env: &EnvMap) -> Option<Browser> {
+    pub(super) fn from_env(env: &EnvMap) -> Option<Browser> {
         if let Some(list) = env.get("BROWSER").filter(|b| !b.trim().is_empty()) {
             let commands: Vec<Vec<String>> = list
                 .split(':')
@@ -387,8 +388,9 @@ impl Browser {
         display.then(|| Browser(vec![vec!["xdg-open".into()]]))
     }
 
-    /// Starts the first command that starts; the address is printed anyway.
-    fn open(&self, url: &str) {
+    /// Starts the first command that starts; false when none did. (`login` prints the address
+    /// anyway; `console` prints it only when no browser started.)
+    pub(super) fn open(&self, url: &str) -> bool {
         for command in &self.0 {
             let mut argv: Vec<String> = command.iter().map(|w| w.replace("%s", url)).collect();
             if !command.iter().any(|w| w.contains("%s")) {
@@ -401,9 +403,10 @@ impl Browser {
                 .stderr(std::process::Stdio::null())
                 .spawn();
             if started.is_ok() {
-                return;
+                return true;
             }
         }
+        false
     }
 }
 
@@ -434,17 +437,7 @@ fn base64url(bytes: &[u8]) -> String {
     out
 }
 
-/// Percent-encoding for a query value: everything but the unreserved characters.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// The reverse of `encode`, and `+` as a space, as browsers write query strings.
+/// The reverse of `percent_encode`, and `+` as a space, as browsers write query strings.
 fn decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());

@@ -5,6 +5,7 @@
 
 mod cache;
 mod config;
+mod console;
 pub mod doctor;
 mod env;
 mod exec;
@@ -109,6 +110,7 @@ fn run_command(cli: Cli, env: &EnvMap) -> Result<Outcome> {
             Ok(report)
         }
         Command::Serve { kind } => return serve::run(&kind, env).map(Outcome::Exit),
+        Command::Console(args) => console::run(&args, env),
         Command::Login(args) => login::login(&args, env),
         Command::Logout(args) => login::logout(&args, env),
         Command::Init { shell } => init::script(shell),

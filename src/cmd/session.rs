@@ -171,12 +171,17 @@ impl Session {
         };
         let creds = provider.credentials(&self.resolved, options)?;
         if args.expiration {
-            match creds.expiration {
-                Some(exp) => eprintln!("runas: {}", expires_line(exp, crate::creds::epoch_now())),
-                None => eprintln!("runas: these credentials do not expire"),
-            }
+            say_expiry(&creds);
         }
         Ok(creds)
+    }
+}
+
+/// `-e`: when `creds` expire, on stderr.
+pub(crate) fn say_expiry(creds: &Credentials) {
+    match creds.expiration {
+        Some(exp) => eprintln!("runas: {}", expires_line(exp, crate::creds::epoch_now())),
+        None => eprintln!("runas: these credentials do not expire"),
     }
 }
 

@@ -122,6 +122,16 @@ fn parse(raw: &[u8]) -> std::io::Result<Answer> {
     })
 }
 
+/// Percent-encoding for a query value (RFC 3986): everything but the unreserved characters.
+pub(crate) fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// `%XX` escapes decoded (RFC 3986); a `%` not followed by two hex digits stays as it is.
 pub(crate) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();

@@ -246,6 +246,33 @@ impl AwsSts {
         }
     }
 
+    /// GetFederationToken, signed with an IAM user's long-term keys: temporary credentials the
+    /// console federation endpoint takes for that user, named `name` (2 to 32 characters), with
+    /// `policy` as the session policy (what they may do is what both it and the user's own
+    /// policies allow).
+    pub fn get_federation_token(
+        &self,
+        source: &Credentials,
+        name: &str,
+        policy: &str,
+        duration: Duration,
+    ) -> Result<Credentials> {
+        let call = Call {
+            operation: "GetFederationToken",
+            source,
+            role_arn: None,
+            mfa: None,
+        };
+        let client = self.client(source);
+        let request = client
+            .get_federation_token()
+            .name(name)
+            .policy(policy)
+            .duration_seconds(seconds(duration));
+        let output = self.call(&call, request.send())?;
+        convert(output.credentials()).ok_or_else(|| self.no_credentials(call.operation))
+    }
+
     fn no_credentials(&self, operation: &'static str) -> Error {
         Error::Sts {
             operation,

@@ -191,7 +191,7 @@ pub(super) fn raw_message(raw: &HttpResponse) -> (Option<String>, String) {
 }
 
 /// Why a connection failed, in plain words: "connection refused", "dns error: …".
-fn connect_reason(err: &(dyn std::error::Error + 'static)) -> String {
+pub(super) fn connect_reason(err: &(dyn std::error::Error + 'static)) -> String {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(e) = source {
         if let Some(io) = e.downcast_ref::<std::io::Error>() {

@@ -5,12 +5,14 @@
 //! - `client`: the SDK clients, built from one shared SDK configuration, and the calls;
 //! - `iam`: ListMFADevices;
 //! - `errors`: an SDK error in plain words, with a hint and every secret redacted;
-//! - `endpoint`: which endpoint a region resolves to, and the legacy global one.
+//! - `endpoint`: which endpoint a region resolves to, and the legacy global one;
+//! - `federation`: the console federation endpoint's sign-in token (`runas console`).
 
 mod answer;
 mod client;
 mod endpoint;
 mod errors;
+mod federation;
 mod iam;
 mod sso;
 

@@ -299,10 +299,10 @@ fn json(c: &Creds, imds: bool) -> String {
 }
 
 /// A request's headers, by name and value.
-type Headers = Vec<(String, String)>;
+pub(super) type Headers = Vec<(String, String)>;
 
 /// `%XX` escapes (and `+`) of a query value, as a browser writes them.
-fn percent_decode(text: &str) -> String {
+pub(super) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -342,7 +342,7 @@ fn base64url(bytes: &[u8]) -> String {
 }
 
 /// Method, path and headers of one request (bodies are not needed here).
-fn read_head(stream: &TcpStream) -> Option<(String, String, Headers)> {
+pub(super) fn read_head(stream: &TcpStream) -> Option<(String, String, Headers)> {
     read_request(stream).map(|(method, path, headers, _)| (method, path, headers))
 }
 

@@ -1,10 +1,11 @@
 //! What several test modules use: a local STS (moto server), a recording proxy in front of it,
-//! a canned-answer HTTP stub for the error codes moto cannot produce in a form the SDK reads, a
-//! user's sandbox and world, the real shells, a terminal (tmux), a PowerShell parser, and the
-//! secret checks.
+//! a canned-answer HTTP stub for the error codes moto cannot produce in a form the SDK reads,
+//! stand-ins for the metadata, SSO and console federation endpoints, a user's sandbox and world,
+//! the real shells, a terminal (tmux), a PowerShell parser, and the secret checks.
 //!
 //! All the tests are one crate, so a helper nobody uses is a dead-code warning: delete it.
 
+pub mod federation;
 pub mod metadata;
 pub mod moto;
 pub mod proxy;
