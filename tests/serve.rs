@@ -580,3 +580,125 @@ fn exec_server_gives_the_command_an_endpoint_instead_of_keys() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains(":assumed-role/prod/"), "{}", stdout(&o));
 }
+
+fn sh_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// A refresh that needs an MFA code asks on runas's terminal while the endpoint goes on
+/// answering; Ctrl-C at that prompt puts the terminal back and removes the token file.
+#[test]
+fn a_refresh_asks_for_the_code_on_the_terminal_and_ctrl_c_there_stops_cleanly() {
+    use crate::common::pty::Term;
+    let (_moto, sandbox) = sandbox();
+    sandbox.write_config(&format!(
+        "{CONFIG}[profile guarded]\nrole_arn = arn:aws:iam::123456789012:role/guarded\nsource_profile = keys\n\
+         mfa_serial = arn:aws:iam::123456789012:mfa/alice\n"
+    ));
+    let home = sandbox.home();
+    let (out, err, status, after) = (
+        home.join("out"),
+        home.join("err"),
+        home.join("status"),
+        home.join("stty"),
+    );
+    let runas = sandbox.command();
+    let mut line = String::from("env -i RUNAS_MIN_TTL=14m57s");
+    for (name, value) in runas.get_envs() {
+        if let Some(value) = value {
+            line.push(' ');
+            line.push_str(&sh_quote(&format!(
+                "{}={}",
+                name.to_str().unwrap(),
+                value.to_str().unwrap()
+            )));
+        }
+    }
+    // Session and role last 15 minutes and are due 3 seconds after they are fetched: each
+    // refresh needs a new session, so a new code. The script's shell outlives the Ctrl-C sent
+    // to runas (its trap runs a command, so runas still gets the signal's default action).
+    let script = format!(
+        "trap : INT\n{line} {} serve ecs guarded --shell sh -d 15m -a 15m >{} 2>{} </dev/null\n\
+         echo $? >{status}.tmp; stty -a >{}; mv {status}.tmp {status}\nexec sleep 600\n",
+        sh_quote(runas.get_program().to_str().unwrap()),
+        sh_quote(out.to_str().unwrap()),
+        sh_quote(err.to_str().unwrap()),
+        sh_quote(after.to_str().unwrap()),
+        status = sh_quote(status.to_str().unwrap()),
+    );
+    std::fs::write(home.join("serve.sh"), script).unwrap();
+    let env = [
+        ("PATH", std::env::var("PATH").unwrap_or_default()),
+        ("TERM", "xterm".to_string()),
+    ]
+    .map(|(k, v)| (k.to_string(), v));
+    let term = Term::start("sh", &[home.join("serve.sh").to_str().unwrap()], &env, home);
+    let tty = term.tty();
+    let echo_off = || {
+        let o = Command::new("stty").args(["-F", &tty, "-a"]).output().unwrap();
+        stdout(&o).split_whitespace().any(|flag| flag == "-echo")
+    };
+    let prompt = "MFA code for arn:aws:iam::123456789012:mfa/alice:";
+    let wait = |what: &str, done: &dyn Fn() -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !done() {
+            assert!(
+                Instant::now() < deadline,
+                "gave up waiting for {what}: {}",
+                term.screen()
+            );
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    };
+    let said = || std::fs::read_to_string(&err).unwrap_or_default();
+    term.wait_count(prompt, 1);
+    wait("echo off", &echo_off);
+    term.type_text("123456");
+    term.keys(&["Enter"]);
+    wait("serving", &|| said().contains("runas: serving"));
+    let exports = std::fs::read_to_string(&out).unwrap();
+    let token_file = exports
+        .lines()
+        .find_map(|l| l.strip_prefix("export AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE="))
+        .unwrap()
+        .trim_matches('\'')
+        .to_string();
+    let url = exports
+        .lines()
+        .find_map(|l| l.strip_prefix("export AWS_CONTAINER_CREDENTIALS_FULL_URI="))
+        .unwrap()
+        .trim_matches(|c| c == '\'' || c == '/')
+        .trim_start_matches("http:")
+        .trim_start_matches('/')
+        .to_string();
+    let token = std::fs::read_to_string(&token_file).unwrap();
+    // The refresh asks ahead of expiry; meanwhile requests are answered.
+    term.wait_count(prompt, 2);
+    wait("echo off", &echo_off);
+    let (code, body) = get(&url, "/", &format!("Authorization: {token}\r\n"));
+    assert_eq!(code, 200, "{body}");
+    term.type_text("123456");
+    term.keys(&["Enter"]);
+    wait("the refresh", &|| {
+        said().contains("refreshed guarded's credentials")
+    });
+    term.wait_count(prompt, 3);
+    wait("echo off", &echo_off);
+    term.keys(&["C-c"]);
+    wait("runas to end", &|| status.exists());
+    assert_eq!(
+        std::fs::read_to_string(&status).unwrap().trim(),
+        "130",
+        "{}",
+        said()
+    );
+    assert!(
+        !std::path::Path::new(&token_file).exists(),
+        "the token file is left behind"
+    );
+    let stty = std::fs::read_to_string(&after).unwrap();
+    assert!(
+        stty.split_whitespace().any(|flag| flag == "echo"),
+        "echo is still off: {stty}"
+    );
+}
