@@ -21,6 +21,14 @@ const CONFIG: &str = "[default]\nregion = us-east-1\n\
 const CREDENTIALS: &str = "[keys]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n\
     aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
 
+/// CONFIG and a role profile `name` whose session needs an MFA code.
+fn with_mfa_role(name: &str) -> String {
+    format!(
+        "{CONFIG}[profile {name}]\nrole_arn = arn:aws:iam::123456789012:role/{name}\nsource_profile = keys\n\
+         mfa_serial = arn:aws:iam::123456789012:mfa/alice\n"
+    )
+}
+
 /// A running `runas serve`, its exports, and what it said on stderr so far.
 struct Serving {
     child: Child,
@@ -303,10 +311,7 @@ fn serve_imds_gives_the_aws_cli_the_role() {
 #[test]
 fn other_profiles_are_served_by_name_when_allowed_never_with_a_prompt() {
     let (_moto, sandbox) = sandbox();
-    sandbox.write_config(&format!(
-        "{CONFIG}[profile mfa]\nrole_arn = arn:aws:iam::123456789012:role/mfa\nsource_profile = keys\n\
-         mfa_serial = arn:aws:iam::123456789012:mfa/alice\n"
-    ));
+    sandbox.write_config(&with_mfa_role("mfa"));
     let serving = Serving::start(&sandbox, &["ecs", "prod", "--allow-other-profiles"], &[]);
     let auth = format!("Authorization: {}\r\n", serving.token());
     let (status, body) = get(&serving.address(), "/credentials/dev", &auth);
@@ -591,10 +596,7 @@ fn sh_quote(text: &str) -> String {
 fn a_refresh_asks_for_the_code_on_the_terminal_and_ctrl_c_there_stops_cleanly() {
     use crate::common::pty::Term;
     let (_moto, sandbox) = sandbox();
-    sandbox.write_config(&format!(
-        "{CONFIG}[profile guarded]\nrole_arn = arn:aws:iam::123456789012:role/guarded\nsource_profile = keys\n\
-         mfa_serial = arn:aws:iam::123456789012:mfa/alice\n"
-    ));
+    sandbox.write_config(&with_mfa_role("guarded"));
     let home = sandbox.home();
     let (out, err, status, after) = (
         home.join("out"),
