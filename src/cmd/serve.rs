@@ -48,8 +48,10 @@ impl Served {
     /// keys have nothing to refresh, and an endpoint would only spread them.
     fn start(args: &CredentialArgs, env: &EnvMap) -> Result<Served> {
         let window = cache::refresh_window(env)?;
-        let session = Session::open(args, env, window)?;
+        let mut session = Session::open(args, env, window)?;
         let creds = session.credentials(args)?;
+        // The refreshes ask on the terminal: a given code is spent.
+        session.forget_given_code();
         if creds.expiration.is_none() {
             return Err(Error::Serve(format!(
                 "{} gives long-term keys, which never expire: there is nothing for an endpoint to \
@@ -62,6 +64,7 @@ impl Served {
         let args = CredentialArgs {
             refresh: false,
             expiration: false,
+            otp: None,
             ..args.clone()
         };
         Ok(Served {

@@ -155,6 +155,12 @@ impl Session {
         })
     }
 
+    /// From now on an MFA code is asked for on the terminal: a code given with `-o` or
+    /// `MFA_CODE` was for the first fetch, and a one-time code cannot serve a later one.
+    pub(crate) fn forget_given_code(&mut self) {
+        self.mfa.given = None;
+    }
+
     pub(crate) fn credentials(&self, args: &CredentialArgs) -> Result<Credentials> {
         let provider = Provider {
             sts: &self.sts,
