@@ -472,7 +472,11 @@ fn without_print_the_browser_gets_the_address() {
     let browser = sandbox.home().join("browser");
     std::fs::write(
         &browser,
-        format!("#!/bin/sh\nprintf '%s' \"$1\" > {}\n", opened.display()),
+        // Written aside and renamed, so the file the test waits for is never seen half-written.
+        format!(
+            "#!/bin/sh\nprintf '%s' \"$1\" > {0}.tmp && mv {0}.tmp {0}\n",
+            opened.display()
+        ),
     )
     .unwrap();
     std::fs::set_permissions(&browser, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
