@@ -230,12 +230,18 @@ impl Cache {
     /// makes of it); `None` when it may not, which was said once on stderr.
     pub fn private_dir(&self) -> Option<&Path> {
         let dir = self.usable()?;
+        // Recursive so a fresh $HOME/.cache is made too; parents get 0700 as well, which is
+        // what the XDG spec asks of the cache home.
         match DirBuilder::new().recursive(true).mode(0o700).create(dir) {
             Ok(()) => Some(dir),
             Err(e) => {
+                // Said once: a role behind an MFA session comes back here for its second key.
                 warn_once(
                     &UNSAFE_DIR_WARNED,
-                    format_args!("cannot create the cache folder {}: {e}", dir.display()),
+                    format_args!(
+                        "cannot create the cache folder {}: {e}; going on without the cache",
+                        dir.display()
+                    ),
                 );
                 None
             }
@@ -448,20 +454,26 @@ impl Cache {
         Ok(listed)
     }
 
+    /// The folder's listing; `None` when no folder is named or it does not exist yet (an
+    /// empty cache).
+    fn listing(&self) -> Result<Option<fs::ReadDir>> {
+        let Some(dir) = self.dir.as_deref() else {
+            return Ok(None);
+        };
+        match fs::read_dir(dir) {
+            Ok(listing) => Ok(Some(listing)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::Cache {
+                path: dir.to_path_buf(),
+                problem: format!("cannot list it: {e}; check that it is a readable folder"),
+            }),
+        }
+    }
+
     /// The entry files runas wrote in the folder (recognised by name).
     fn entry_files(&self) -> Result<Vec<PathBuf>> {
-        let Some(dir) = self.dir.as_deref() else {
+        let Some(listing) = self.listing()? else {
             return Ok(Vec::new());
-        };
-        let listing = match fs::read_dir(dir) {
-            Ok(listing) => listing,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => {
-                return Err(Error::Cache {
-                    path: dir.to_path_buf(),
-                    problem: format!("cannot list it: {e}; check that it is a readable folder"),
-                });
-            }
         };
         Ok(listing
             .flatten()
@@ -476,18 +488,8 @@ impl Cache {
     /// reports the first such failure. A runas holding a lock at that moment keeps it on the
     /// removed file, so one started meanwhile may call STS once more: harmless.
     pub fn clear(&self) -> Result<Vec<Listed>> {
-        let Some(dir) = self.dir.as_deref() else {
+        let Some(listing) = self.listing()? else {
             return Ok(Vec::new());
-        };
-        let listing = match fs::read_dir(dir) {
-            Ok(listing) => listing,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => {
-                return Err(Error::Cache {
-                    path: dir.to_path_buf(),
-                    problem: format!("cannot list it: {e}; check that it is a readable folder"),
-                });
-            }
         };
         let mut removed = Vec::new();
         let mut first_failure = None;
@@ -543,20 +545,7 @@ impl Cache {
     /// Makes the folder if needed and takes the lock for `key`, polling so the wait is bounded.
     /// `Ok(None)`: the cache cannot be used at all (warned). `Err`: another runas kept the lock.
     fn lock(&self, key: &CacheKey) -> Result<Option<KeyLock>> {
-        let Some(dir) = self.usable() else {
-            return Ok(None);
-        };
-        // Recursive so a fresh $HOME/.cache is made too; parents get 0700 as well, which is
-        // what the XDG spec asks of the cache home.
-        if let Err(e) = DirBuilder::new().recursive(true).mode(0o700).create(dir) {
-            // Said once: a role behind an MFA session comes back here for its second key.
-            warn_once(
-                &UNSAFE_DIR_WARNED,
-                format_args!(
-                    "cannot create the cache folder {}: {e}; going on without the cache",
-                    dir.display()
-                ),
-            );
+        if self.private_dir().is_none() {
             return Ok(None);
         }
         let path = self.lock_path(key);
