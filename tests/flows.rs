@@ -14,14 +14,13 @@ use crate::common;
 use common::proxy::{LocalSts, Request};
 use common::pty::Term;
 use common::sandbox::{
-    CONFIG, CREDENTIALS, LONG_TERM_SECRET, MFA_CODE, Sandbox, assert_error, assert_quiet_success, stderr,
-    stdout,
+    CONFIG, CREDENTIALS, LONG_TERM_SECRET, MFA_CODE, Sandbox, assert_error, assert_quiet_success, sh_quote,
+    stderr, stdout,
 };
 use common::stub::{Answer, Stub, sts_time};
 use common::{LOCK_NOTICE, dead_endpoint, mode};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
-use std::ffi::OsStr;
 use std::fs::{self, File};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -1164,11 +1163,6 @@ fn expiration_flag_prints_the_expiry_on_stderr_and_nothing_more_on_stdout() {
 // ---------------------------------------------------------------------------------------------
 // The terminal and the warm path
 
-fn sh_quote(text: impl AsRef<OsStr>) -> String {
-    let text = text.as_ref().to_str().expect("UTF-8 path or value");
-    format!("'{}'", text.replace('\'', r"'\''"))
-}
-
 #[test]
 fn the_mfa_prompt_is_on_the_terminal_and_stdout_holds_only_the_exports() {
     let sts = LocalSts::start();
@@ -1179,18 +1173,9 @@ fn the_mfa_prompt_is_on_the_terminal_and_stdout_holds_only_the_exports() {
 
     // As `eval "$(runas env prod)"` runs it: stdout to a capture, stdin not a terminal; the
     // pane stays open afterwards so its screen can be read.
-    let runas = lab.sandbox.command();
-    let mut line = String::from("env -i");
-    for (name, value) in runas.get_envs() {
-        if let Some(value) = value {
-            let pair = format!("{}={}", name.to_str().unwrap(), value.to_str().unwrap());
-            line.push(' ');
-            line.push_str(&sh_quote(pair));
-        }
-    }
     let script = format!(
-        "{line} {} env prod --shell sh >{} 2>{} </dev/null\necho $? >{}.tmp && mv {}.tmp {}\nexec sleep 600\n",
-        sh_quote(runas.get_program()),
+        "{} env prod --shell sh >{} 2>{} </dev/null\necho $? >{}.tmp && mv {}.tmp {}\nexec sleep 600\n",
+        lab.sandbox.command_line(&[]),
         sh_quote(&out),
         sh_quote(&err),
         sh_quote(&status),

@@ -4,7 +4,7 @@
 //! a client that keeps running, the endpoint's refusals, and the way the process ends.
 
 use crate::common::moto::shared as moto;
-use crate::common::sandbox::{Sandbox, stderr, stdout};
+use crate::common::sandbox::{Sandbox, sh_quote, stderr, stdout};
 use crate::common::venv_bin;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -586,10 +586,6 @@ fn exec_server_gives_the_command_an_endpoint_instead_of_keys() {
     assert!(stdout(&o).contains(":assumed-role/prod/"), "{}", stdout(&o));
 }
 
-fn sh_quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
-}
-
 /// A refresh that needs an MFA code asks on runas's terminal while the endpoint goes on
 /// answering (the code given with -o at start is spent, not sent again); Ctrl-C at that prompt
 /// puts the terminal back and removes the token file.
@@ -605,25 +601,13 @@ fn a_refresh_asks_for_the_code_on_the_terminal_and_ctrl_c_there_stops_cleanly() 
         home.join("status"),
         home.join("stty"),
     );
-    let runas = sandbox.command();
-    let mut line = String::from("env -i RUNAS_MIN_TTL=14m57s");
-    for (name, value) in runas.get_envs() {
-        if let Some(value) = value {
-            line.push(' ');
-            line.push_str(&sh_quote(&format!(
-                "{}={}",
-                name.to_str().unwrap(),
-                value.to_str().unwrap()
-            )));
-        }
-    }
     // Session and role last 15 minutes and are due 3 seconds after they are fetched: each
     // refresh needs a new session, so a new code. The script's shell outlives the Ctrl-C sent
     // to runas (its trap runs a command, so runas still gets the signal's default action).
     let script = format!(
-        "trap : INT\n{line} {} serve ecs guarded -o 123456 --shell sh -d 15m -a 15m >{} 2>{} </dev/null\n\
+        "trap : INT\n{} serve ecs guarded -o 123456 --shell sh -d 15m -a 15m >{} 2>{} </dev/null\n\
          echo $? >{status}.tmp; stty -a >{}; mv {status}.tmp {status}\nexec sleep 600\n",
-        sh_quote(runas.get_program().to_str().unwrap()),
+        sandbox.command_line(&[("RUNAS_MIN_TTL", "14m57s")]),
         sh_quote(out.to_str().unwrap()),
         sh_quote(err.to_str().unwrap()),
         sh_quote(after.to_str().unwrap()),

@@ -134,6 +134,22 @@ impl Sandbox {
         c
     }
 
+    /// The shell words that start runas as `command` would, for a script: `env -i`, the
+    /// sandbox's variables and `vars`, then the binary, each quoted.
+    pub fn command_line(&self, vars: &[(&str, &str)]) -> String {
+        let runas = self.command();
+        let mut line = String::from("env -i");
+        let set = runas.get_envs().filter_map(|(name, value)| Some((name, value?)));
+        for (name, value) in set.chain(vars.iter().map(|(n, v)| (OsStr::new(n), OsStr::new(v)))) {
+            let pair = format!("{}={}", name.to_str().unwrap(), value.to_str().unwrap());
+            line.push(' ');
+            line.push_str(&sh_quote(pair));
+        }
+        line.push(' ');
+        line.push_str(&sh_quote(runas.get_program()));
+        line
+    }
+
     /// Run runas with `args` and extra variables; no stdin, so no terminal prompt can hang.
     /// Every run is checked for secrets on stderr (see `secrets`).
     pub fn run(&self, args: &[&str], vars: &[(&str, &str)]) -> Output {
@@ -209,6 +225,12 @@ pub fn parse_env0(bytes: &[u8]) -> std::collections::BTreeMap<String, String> {
             (name.to_string(), value.to_string())
         })
         .collect()
+}
+
+/// `text` as one POSIX shell word.
+pub fn sh_quote(text: impl AsRef<OsStr>) -> String {
+    let text = text.as_ref().to_str().expect("UTF-8 path or value");
+    format!("'{}'", text.replace('\'', r"'\''"))
 }
 
 /// An AWS CLI command from the venv, in a clean environment with `vars`, for `sandbox`.
