@@ -59,7 +59,7 @@ impl Served {
                 session.resolved.display_name()
             )));
         }
-        warn_if_default_wins(env);
+        warn_if_default_wins(&session.files);
         // Later fetches neither refresh by force nor print the expiry again.
         let args = CredentialArgs {
             refresh: false,
@@ -231,12 +231,8 @@ pub(crate) fn exec_with_server(args: &ExecArgs, env: &EnvMap) -> Result<u8> {
 
 /// Says when `[default]` has credentials of its own: every SDK's chain takes them before a
 /// credential endpoint, so the command would run as `[default]`, not as the profile served.
-fn warn_if_default_wins(env: &EnvMap) {
-    let paths = crate::config::Paths::from_env(&env::original(env));
-    let Ok(files) = crate::config::Files::load(&paths) else {
-        return;
-    };
-    if let Some(kind) = crate::config::default_credentials(&files) {
+fn warn_if_default_wins(files: &crate::config::Files) {
+    if let Some(kind) = crate::config::default_credentials(files) {
         crate::warn(format_args!(
             "[default] has credentials of its own ({kind}), and SDKs use those before any endpoint: \
              move them to a named profile (source_profile = it), or give commands \

@@ -34,6 +34,11 @@ impl CredentialArgs {
 /// AWSRUNAS_PROFILE names p. Its settings resolve against the shell as it was before runas
 /// switched it, so the region runas set for one profile does not stick to the next.
 pub(crate) fn resolve(profile: Option<&str>, overrides: &Overrides, env: &EnvMap) -> Result<Resolved> {
+    resolve_in_files(profile, overrides, env).map(|(_, resolved)| resolved)
+}
+
+/// `resolve`, with the files it read.
+fn resolve_in_files(profile: Option<&str>, overrides: &Overrides, env: &EnvMap) -> Result<(Files, Resolved)> {
     let original = env::original(env);
     let requested = config::requested_profile_or_keys(profile, env, &original)?;
     let paths = Paths::from_env(&original);
@@ -55,7 +60,7 @@ pub(crate) fn resolve(profile: Option<&str>, overrides: &Overrides, env: &EnvMap
     if crate::verbose::level() > 0 {
         say_resolved(&resolved);
     }
-    Ok(resolved)
+    Ok((files, resolved))
 }
 
 /// Where the profile name came from, in the order `config::requested_profile` looks.
@@ -112,6 +117,8 @@ pub(crate) fn or_default(args: &CredentialArgs, env: &EnvMap) -> CredentialArgs 
 /// Building it does no network I/O and starts no runtime: the warm path stays cheap.
 pub(crate) struct Session {
     pub(crate) resolved: Resolved,
+    /// The config and credentials files `resolved` came from.
+    pub(crate) files: Files,
     pub(crate) cache: Cache,
     pub(crate) sts: AwsSts,
     mfa: TerminalMfa,
@@ -133,7 +140,7 @@ impl Session {
         if let Some(code) = &given_code {
             provider::check_mfa_code(code, "your MFA device")?;
         }
-        let resolved = resolve(args.profile(), &args.overrides(), env)?;
+        let (files, resolved) = resolve_in_files(args.profile(), &args.overrides(), env)?;
         let mut cache = Cache::from_env(&env::original(env), min_ttl);
         if args.no_prompt {
             // Another runas may hold the lock while it waits for someone to type a code: a
@@ -147,6 +154,7 @@ impl Session {
         };
         Ok(Session {
             resolved,
+            files,
             cache,
             sts,
             mfa,
