@@ -13,33 +13,59 @@ use crate::{Error, Result};
 /// The largest web identity token read: a JWT is a few KiB.
 const MAX_TOKEN_BYTES: u64 = 64 << 10;
 
+/// Why `read_small_file` gave no text; each caller words it for its own file.
+#[derive(Debug)]
+pub(crate) enum SmallFileError {
+    Open(std::io::Error),
+    Stat(std::io::Error),
+    NotRegular,
+    Read(std::io::Error),
+    TooLarge,
+}
+
+/// The text of `path`: a regular file (opened without blocking, so a FIFO or a device left at
+/// that name cannot hang runas) of at most `limit` bytes.
+pub(crate) fn read_small_file(
+    path: &std::path::Path,
+    limit: u64,
+) -> std::result::Result<String, SmallFileError> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(SmallFileError::Open)?;
+    let meta = file.metadata().map_err(SmallFileError::Stat)?;
+    if !meta.is_file() {
+        return Err(SmallFileError::NotRegular);
+    }
+    let mut text = String::new();
+    (&file)
+        .take(limit + 1)
+        .read_to_string(&mut text)
+        .map_err(SmallFileError::Read)?;
+    if text.len() as u64 > limit {
+        return Err(SmallFileError::TooLarge);
+    }
+    Ok(text)
+}
+
 /// The web identity token in `path`, for `profile`: a regular file, read without blocking, at
 /// most 64 KiB, surrounding white space trimmed.
 pub fn read_token(profile: &str, path: &str) -> Result<String> {
-    use std::io::Read;
-    use std::os::unix::fs::OpenOptionsExt;
     let problem = |what: String| Error::WebIdentityToken {
         profile: profile.to_string(),
         path: path.to_string(),
         problem: what,
     };
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-        .map_err(|e| problem(e.to_string()))?;
-    let meta = file.metadata().map_err(|e| problem(e.to_string()))?;
-    if !meta.is_file() {
-        return Err(problem("it is not a regular file".into()));
-    }
-    let mut token = String::new();
-    (&file)
-        .take(MAX_TOKEN_BYTES + 1)
-        .read_to_string(&mut token)
-        .map_err(|e| problem(e.to_string()))?;
-    if token.len() as u64 > MAX_TOKEN_BYTES {
-        return Err(problem("it is larger than 64 KiB".into()));
-    }
+    let token = read_small_file(std::path::Path::new(path), MAX_TOKEN_BYTES).map_err(|e| {
+        problem(match e {
+            SmallFileError::Open(e) | SmallFileError::Stat(e) | SmallFileError::Read(e) => e.to_string(),
+            SmallFileError::NotRegular => "it is not a regular file".into(),
+            SmallFileError::TooLarge => "it is larger than 64 KiB".into(),
+        })
+    })?;
     let token = token.trim();
     if token.is_empty() {
         return Err(problem("it is empty".into()));

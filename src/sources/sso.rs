@@ -277,33 +277,23 @@ pub fn save_token(
 /// Reads the token file: `None` when there is none; an error for one that is not a regular
 /// file, too large, or not a token.
 fn read(path: &Path) -> Result<Option<TokenFile>> {
-    use std::io::Read;
-    use std::os::unix::fs::OpenOptionsExt;
+    use super::SmallFileError;
     let problem = |what: String| Error::Cache {
         path: path.to_path_buf(),
         problem: format!("{what}; remove it and sign in again"),
     };
-    let file = match std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-    {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(problem(format!("cannot read it: {e}"))),
+    let text = match super::read_small_file(path, MAX_TOKEN_FILE) {
+        Ok(text) => text,
+        Err(SmallFileError::Open(e)) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(SmallFileError::Open(e) | SmallFileError::Read(e)) => {
+            return Err(problem(format!("cannot read it: {e}")));
+        }
+        Err(SmallFileError::Stat(e)) => return Err(problem(e.to_string())),
+        Err(SmallFileError::NotRegular) => return Err(problem("it is not a regular file".into())),
+        Err(SmallFileError::TooLarge) => {
+            return Err(problem("it is larger than 64 KiB, which no token file is".into()));
+        }
     };
-    let meta = file.metadata().map_err(|e| problem(e.to_string()))?;
-    if !meta.is_file() {
-        return Err(problem("it is not a regular file".into()));
-    }
-    let mut text = String::new();
-    (&file)
-        .take(MAX_TOKEN_FILE + 1)
-        .read_to_string(&mut text)
-        .map_err(|e| problem(format!("cannot read it: {e}")))?;
-    if text.len() as u64 > MAX_TOKEN_FILE {
-        return Err(problem("it is larger than 64 KiB, which no token file is".into()));
-    }
     let fields: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text)
         .map_err(|_| problem("it is not a token file (not a JSON object)".into()))?;
     let text_of = |key: &str| {
