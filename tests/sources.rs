@@ -35,6 +35,28 @@ fn arn_of(sandbox: &Sandbox, o: &Output) -> String {
     stdout(&cli).trim().to_string()
 }
 
+/// The AWS CLI's GetCallerIdentity as profile sso-dev, its SSO and SSO-OIDC calls sent to the
+/// stub at `sso_url`: botocore reading the token cache runas wrote.
+fn aws_cli_as_sso_dev(sandbox: &Sandbox, sso_url: &str) -> Output {
+    aws_cli(
+        sandbox,
+        &[
+            "sts",
+            "get-caller-identity",
+            "--profile",
+            "sso-dev",
+            "--query",
+            "Arn",
+            "--output",
+            "text",
+        ],
+        &[
+            ("AWS_ENDPOINT_URL_SSO".into(), sso_url.to_string()),
+            ("AWS_ENDPOINT_URL_SSO_OIDC".into(), sso_url.to_string()),
+        ],
+    )
+}
+
 /// An executable script in the sandbox that prints `body` (or does what `body` says).
 fn script(sandbox: &Sandbox, name: &str, body: &str) -> String {
     let path = sandbox.home().join(name);
@@ -490,23 +512,7 @@ fn an_sso_token_is_refreshed_in_a_file_the_aws_cli_reads_and_a_spent_one_asks_fo
         .mode();
     assert_eq!(mode & 0o777, 0o600);
     // botocore reads the file runas wrote: the old token no longer works at the stub.
-    let cli = aws_cli(
-        &sandbox,
-        &[
-            "sts",
-            "get-caller-identity",
-            "--profile",
-            "sso-dev",
-            "--query",
-            "Arn",
-            "--output",
-            "text",
-        ],
-        &[
-            ("AWS_ENDPOINT_URL_SSO".into(), sso.url()),
-            ("AWS_ENDPOINT_URL_SSO_OIDC".into(), sso.url()),
-        ],
-    );
+    let cli = aws_cli_as_sso_dev(&sandbox, &sso.url());
     assert!(cli.status.success(), "aws: {}", stderr(&cli));
     assert!(stdout(&cli).contains(":assumed-role/prod/"), "{}", stdout(&cli));
 
@@ -604,23 +610,7 @@ fn login_with_the_browser_writes_a_token_the_aws_cli_uses_and_logout_removes_it(
     assert_eq!(written["startUrl"], "https://corp.awsapps.com/start");
     assert!(written["expiresAt"].as_str().unwrap().ends_with('Z'));
     // The AWS CLI signs in with it (the stub takes only the new token now).
-    let cli = aws_cli(
-        &sandbox,
-        &[
-            "sts",
-            "get-caller-identity",
-            "--profile",
-            "sso-dev",
-            "--query",
-            "Arn",
-            "--output",
-            "text",
-        ],
-        &[
-            ("AWS_ENDPOINT_URL_SSO".into(), sso.url()),
-            ("AWS_ENDPOINT_URL_SSO_OIDC".into(), sso.url()),
-        ],
-    );
+    let cli = aws_cli_as_sso_dev(&sandbox, &sso.url());
     assert!(cli.status.success(), "aws: {}", stderr(&cli));
     let arn = arn_of(
         &sandbox,
