@@ -29,24 +29,17 @@ fn aws(moto: &Moto, home: &std::path::Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
-/// A moto with IAM user `alice` holding keys and one enabled virtual MFA device, and a
-/// sandbox whose [default] holds alice's keys; IAM is reached through AWS_ENDPOINT_URL_IAM.
-fn alice() -> (Moto, Sandbox, String) {
-    let moto = Moto::start();
-    let scratch = tempfile::tempdir().unwrap();
-    aws(
-        &moto,
-        scratch.path(),
-        &["iam", "create-user", "--user-name", "alice"],
-    );
+/// Creates IAM user `name` in `moto` with an access key; returns the key's id and secret.
+fn iam_user_with_keys(moto: &Moto, scratch: &std::path::Path, name: &str) -> (String, String) {
+    aws(moto, scratch, &["iam", "create-user", "--user-name", name]);
     let keys = aws(
-        &moto,
-        scratch.path(),
+        moto,
+        scratch,
         &[
             "iam",
             "create-access-key",
             "--user-name",
-            "alice",
+            name,
             "--query",
             "AccessKey.[AccessKeyId,SecretAccessKey]",
             "--output",
@@ -54,6 +47,15 @@ fn alice() -> (Moto, Sandbox, String) {
         ],
     );
     let (id, secret) = keys.split_once('\t').expect("two fields");
+    (id.to_string(), secret.to_string())
+}
+
+/// A moto with IAM user `alice` holding keys and one enabled virtual MFA device, and a
+/// sandbox whose [default] holds alice's keys; IAM is reached through AWS_ENDPOINT_URL_IAM.
+fn alice() -> (Moto, Sandbox, String) {
+    let moto = Moto::start();
+    let scratch = tempfile::tempdir().unwrap();
+    let (id, secret) = iam_user_with_keys(&moto, scratch.path(), "alice");
     let qr = scratch.path().join("qr.png");
     let serial = aws(
         &moto,
@@ -134,26 +136,7 @@ fn list_mfa_with_keys_that_are_not_a_users_says_so() {
 fn the_default_session_name_is_the_iam_users_name() {
     let moto = Moto::start();
     let scratch = tempfile::tempdir().unwrap();
-    aws(
-        &moto,
-        scratch.path(),
-        &["iam", "create-user", "--user-name", "bob.smith"],
-    );
-    let keys = aws(
-        &moto,
-        scratch.path(),
-        &[
-            "iam",
-            "create-access-key",
-            "--user-name",
-            "bob.smith",
-            "--query",
-            "AccessKey.[AccessKeyId,SecretAccessKey]",
-            "--output",
-            "text",
-        ],
-    );
-    let (id, secret) = keys.split_once('\t').expect("two fields");
+    let (id, secret) = iam_user_with_keys(&moto, scratch.path(), "bob.smith");
     let credentials = format!("[default]\naws_access_key_id = {id}\naws_secret_access_key = {secret}\n");
     let config = "[default]\nregion = us-east-1\n\
                   [profile prod]\nrole_arn = arn:aws:iam::123456789012:role/prod\nsource_profile = default\n";
