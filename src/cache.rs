@@ -549,15 +549,7 @@ impl Cache {
             return Ok(None);
         }
         let path = self.lock_path(key);
-        let file = match OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(0o600)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(&path)
-        {
+        let file = match open_lock_file(&path) {
             Ok(file) => file,
             Err(e) => {
                 crate::warn(format_args!(
@@ -929,6 +921,19 @@ type Fill = fn(&mut File, &[u8]) -> io::Result<()>;
 fn write_and_sync(file: &mut File, bytes: &[u8]) -> io::Result<()> {
     file.write_all(bytes)?;
     file.sync_all()
+}
+
+/// Opens (making it, mode 0600, if need be) the lock file at `path`, never through a symlink
+/// and never truncating what is there: its content does not matter, only the lock on it.
+pub(crate) fn open_lock_file(path: &Path) -> io::Result<File> {
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
 }
 
 /// Writes `bytes` to `dest`, mode 0600, atomically: through a new temporary file beside it,

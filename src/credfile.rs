@@ -140,18 +140,10 @@ impl Lock {
     fn take(dir: &Path, path: &Path) -> Result<Lock> {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("credentials");
         let lock_path: PathBuf = dir.join(format!(".{name}.runas-lock"));
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(0o600)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(&lock_path)
-            .map_err(|e| Error::Cache {
-                path: lock_path.clone(),
-                problem: format!("cannot open the lock for the credentials file: {e}"),
-            })?;
+        let file = crate::cache::open_lock_file(&lock_path).map_err(|e| Error::Cache {
+            path: lock_path.clone(),
+            problem: format!("cannot open the lock for the credentials file: {e}"),
+        })?;
         file.lock().map_err(|e| Error::Cache {
             path: lock_path,
             problem: format!("cannot lock it: {e}"),
