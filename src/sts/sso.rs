@@ -74,12 +74,11 @@ impl SsoApi for AwsSts {
 
     fn create_token(&self, sso: &Sso, client: &Client<'_>, grant: &Grant<'_>) -> Result<NewToken> {
         let (oidc, shown) = self.oidc(sso);
-        let (secret, grant_secret) = match grant {
-            Grant::Refresh(token) => (client.secret, *token),
-            Grant::DeviceCode(code) => (client.secret, *code),
-            Grant::AuthorizationCode { code, .. } => (client.secret, *code),
+        let grant_secret = match grant {
+            Grant::Refresh(token) => *token,
+            Grant::DeviceCode(code) | Grant::AuthorizationCode { code, .. } => *code,
         };
-        let secrets = secrets_of(secret, grant_secret);
+        let secrets = secrets_of(client.secret, grant_secret);
         let call = Call {
             operation: "CreateToken",
             source: &secrets,
