@@ -79,6 +79,11 @@ impl Served {
         &self.session.resolved
     }
 
+    /// The profile's region, which the exports set.
+    fn region(&self) -> Option<String> {
+        self.resolved().region.as_ref().map(|r| r.value.clone())
+    }
+
     /// Keeps the credentials fresh on a thread of their own.
     fn refresh_in_background(self) -> Result<()> {
         let Served {
@@ -104,9 +109,8 @@ pub(crate) fn run(kind: &ServeKind, env: &EnvMap) -> Result<u8> {
     // Which shell reads the exports is settled first: a run that cannot tell asks for nothing.
     let shell = shell::detect::pick(common.shell)?;
     let served = Served::start(&common.creds, env)?;
-    let listener = listen(common.port)?;
-    let url = format!("http://{}/", listener.local_addr().map_err(serve_error)?);
-    let region = served.resolved().region.as_ref().map(|r| r.value.clone());
+    let (listener, url) = listen(common.port)?;
+    let region = served.region();
     let profile = served.resolved().display_name().to_string();
     let holder = served.holder.clone();
     let (handler, ops, token_file): (Handler, Vec<Op>, Option<PathBuf>) = match kind {
@@ -186,10 +190,9 @@ pub(crate) fn exec_with_server(args: &ExecArgs, env: &EnvMap) -> Result<u8> {
         let creds = served.holder.current().map_err(Error::Serve)?.0;
         super::env::write_credentials(served.resolved(), &creds, env)?;
     }
-    let listener = listen(None)?;
-    let url = format!("http://{}/", listener.local_addr().map_err(serve_error)?);
+    let (listener, url) = listen(None)?;
     let token = http::random_token().map_err(serve_error)?;
-    let region = served.resolved().region.as_ref().map(|r| r.value.clone());
+    let region = served.region();
     let mut ops = crate::serve::pointer_ops(
         &Pointer::Ecs {
             url: &url,
@@ -263,8 +266,9 @@ fn serve_error(e: std::io::Error) -> Error {
     Error::Serve(format!("cannot serve: {e}"))
 }
 
-fn listen(port: Option<u16>) -> Result<TcpListener> {
-    http::bind(port.unwrap_or(0)).map_err(|e| {
+/// A listener on 127.0.0.1 (`port`, else a free one) and the address SDKs are given for it.
+fn listen(port: Option<u16>) -> Result<(TcpListener, String)> {
+    let listener = http::bind(port.unwrap_or(0)).map_err(|e| {
         Error::Serve(match (port, e.kind()) {
             (Some(port), std::io::ErrorKind::AddrInUse) => format!(
                 "cannot listen on 127.0.0.1:{port}: something else listens there; pick another \
@@ -273,7 +277,9 @@ fn listen(port: Option<u16>) -> Result<TcpListener> {
             (Some(port), _) => format!("cannot listen on 127.0.0.1:{port}: {e}"),
             (None, _) => format!("cannot listen on 127.0.0.1: {e}"),
         })
-    })
+    })?;
+    let url = format!("http://{}/", listener.local_addr().map_err(serve_error)?);
+    Ok((listener, url))
 }
 
 /// Other profiles' credentials for `/credentials/PROFILE`: from the cache, or fetched, but never
