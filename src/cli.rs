@@ -25,6 +25,13 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+// Each subcommand's arguments are built only when that subcommand is the one run: building every
+// subcommand's flags on each call was a fifth of a warm `runas env`'s instructions. What walks
+// the whole tree (help, completion, the man page, `habit_hint`) calls `Command::build` first.
+// The argument structs and enums below carry `//` comments, not doc comments: clap would make a
+// doc comment the `about` of every subcommand they are part of, and a deferred part is applied
+// after the subcommand's own `about`, so it would win.
+#[command(defer = true)]
 pub enum Command {
     /// Print the exports that give a shell PROFILE's credentials: eval "$(runas env PROFILE)"
     Env(EnvArgs),
@@ -76,7 +83,7 @@ pub enum Command {
     Off(OffArgs),
 }
 
-/// `runas use`: `runas env` for the shell the hook runs in, which evaluates the output.
+// `runas use`: `runas env` for the shell the hook runs in, which evaluates the output.
 #[derive(Debug, Args)]
 pub struct UseArgs {
     #[command(flatten)]
@@ -102,7 +109,7 @@ pub struct UseArgs {
     pub format: Option<String>,
 }
 
-/// `runas off`: `runas unset` for the shell the hook runs in.
+// `runas off`: `runas unset` for the shell the hook runs in.
 #[derive(Debug, Args)]
 pub struct OffArgs {
     /// Set by the hook's `runas` function: the shell that evaluates the output.
@@ -158,7 +165,7 @@ pub struct WhoamiArgs {
     pub json: bool,
 }
 
-/// The flags that decide which credentials a command gets.
+// The flags that decide which credentials a command gets.
 #[derive(Debug, Clone, Default, Args)]
 pub struct CredentialArgs {
     /// Profile name or role ARN [default: $AWS_PROFILE, then $AWS_DEFAULT_PROFILE, then
@@ -253,7 +260,7 @@ pub struct EnvArgs {
     pub format: OutputFormat,
 }
 
-/// The endpoints `runas serve` offers.
+// The endpoints `runas serve` offers.
 #[derive(Debug, Subcommand)]
 pub enum ServeKind {
     /// The ECS container endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI), guarded by a token
@@ -491,7 +498,8 @@ pub fn habit_hint_for_this_run() -> Option<String> {
 /// name; `is_profile` says whether a word names a profile in the config files.
 pub fn habit_hint(args: &[String], is_profile: &dyn Fn(&str) -> bool) -> Option<String> {
     use clap::CommandFactory;
-    let cli = Cli::command();
+    let mut cli = Cli::command();
+    cli.build();
     let first = args.first()?;
     // The flags that take a value, for env and exec alike: their value is not the profile.
     let mut valued = Vec::new();

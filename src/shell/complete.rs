@@ -271,7 +271,8 @@ mod tests {
     #[test]
     fn every_profile_argument_gets_the_profile_names() {
         use clap::CommandFactory;
-        let cmd = crate::cli::Cli::command();
+        let mut cmd = crate::cli::Cli::command();
+        cmd.build();
         let mut seen = Vec::new();
         fn walk(cmd: &clap::Command, path: String, seen: &mut Vec<String>) {
             for arg in cmd.get_arguments().filter(|a| a.get_id() == "profile") {
