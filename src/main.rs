@@ -1,15 +1,60 @@
 //! The `runas` binary: parse the command line, run, and turn the result into the exit status.
 //! This is the one place that exits; stdout is written once, at the end, and only on success.
+//!
+//! `main` is the C entry point (`#![no_main]`), not Rust's: the standard library's start-up
+//! finds the main thread's stack bounds by reading and parsing `/proc/self/maps` and sets up a
+//! stack-overflow handler, a tenth of a warm `runas env`'s instructions, for a message on a
+//! stack overflow runas has no deep recursion to cause (the kernel's guard gap still stops
+//! one). What else that start-up does and runas relies on is done here: the three standard
+//! streams kept open and SIGPIPE ignored. The arguments and the environment come from glibc
+//! as before, and `std::process::exit` still flushes stdout.
+// Under `cargo test` the test harness brings its own `main`.
+#![cfg_attr(not(test), no_main)]
 
 use clap::Parser;
 use clap::error::ErrorKind;
 use runas::Outcome;
 use runas::cli::Cli;
-use std::ffi::OsStr;
+use std::ffi::{OsStr, c_int};
 use std::io::Write;
-use std::process::ExitCode;
 
-fn main() -> ExitCode {
+#[cfg(not(test))]
+#[unsafe(no_mangle)]
+extern "C" fn main(_argc: c_int, _argv: *const *const std::ffi::c_char) -> c_int {
+    start()
+}
+
+#[cfg_attr(test, allow(dead_code))]
+fn start() -> c_int {
+    keep_standard_streams_open();
+    // SAFETY: setting a signal's disposition to "ignore" before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
+    c_int::from(run())
+}
+
+/// Opens `/dev/null` on each of descriptors 0, 1 and 2 that is closed, as the standard
+/// library's start-up does: otherwise the next file runas opens (a cache entry, its lock) takes
+/// that number, and what is meant for stdout or stderr is written into it. Aborts if
+/// `/dev/null` cannot be opened, as that start-up does.
+fn keep_standard_streams_open() {
+    for fd in 0..3 {
+        // SAFETY: F_GETFD on a descriptor number, and open of a constant path; the lowest free
+        // descriptor is the one just found closed, since the lower ones are open.
+        unsafe {
+            if libc::fcntl(fd, libc::F_GETFD) == -1
+                && std::io::Error::last_os_error().raw_os_error() == Some(libc::EBADF)
+                && libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) != fd
+            {
+                libc::abort();
+            }
+        }
+    }
+}
+
+/// What `main` does, as the exit status.
+fn run() -> u8 {
     runas::harden();
     runas::shell::complete::complete_if_asked();
     let cli = match Cli::try_parse() {
@@ -18,7 +63,7 @@ fn main() -> ExitCode {
         // and stdout stays empty, so `runas use --help` (or `-sh`) shows help and runs nothing.
         Err(e) if !e.use_stderr() && called_by_hook() => {
             eprint!("{}", e.render().ansi());
-            return ExitCode::SUCCESS;
+            return 0;
         }
         // `runas prod`, `runas exec prod aws …`: say what to type instead.
         Err(e)
@@ -30,7 +75,7 @@ fn main() -> ExitCode {
             match runas::cli::habit_hint_for_this_run() {
                 Some(line) => {
                     eprintln!("runas: {}", runas::one_line(&line));
-                    return ExitCode::from(2);
+                    return 2;
                 }
                 None => e.exit(),
             }
@@ -38,26 +83,26 @@ fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     match runas::run(cli, runas::process_env()) {
-        Ok(Outcome::Exit(code)) => ExitCode::from(code),
+        Ok(Outcome::Exit(code)) => code,
         Ok(Outcome::Print(stdout)) => print(&stdout, 0),
         Ok(Outcome::Report(stdout, code)) => print(&stdout, code),
         Err(e) => {
             eprintln!("runas: {}", runas::one_line(&e.to_string()));
-            ExitCode::from(e.exit_code())
+            e.exit_code()
         }
     }
 }
 
 /// Writes `stdout` and exits with `code`.
-fn print(stdout: &str, code: u8) -> ExitCode {
+fn print(stdout: &str, code: u8) -> u8 {
     let mut out = std::io::stdout().lock();
     match out.write_all(stdout.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => ExitCode::from(code),
+        Ok(()) => code,
         // A closed pipe (`runas list | head -1`) is not worth a message.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(code),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
         Err(e) => {
             eprintln!("runas: cannot write to stdout: {e}");
-            ExitCode::FAILURE
+            1
         }
     }
 }

@@ -141,6 +141,24 @@ fn exec_passes_the_exit_status_of_the_command_on() {
     }
 }
 
+/// runas ignores SIGPIPE for itself (a closed pipe is an error it handles); the command starts
+/// with SIGPIPE at its default, with or without `--server`, so `yes | head -1` inside it ends
+/// as it does in a shell.
+#[test]
+fn the_command_starts_with_sigpipe_not_ignored() {
+    let world = warm_world(CONFIG);
+    for server in [&[][..], &["--server"]] {
+        let mut args = vec!["exec"];
+        args.extend_from_slice(server);
+        args.extend(["prod", "--", "grep", "^SigIgn:", "/proc/self/status"]);
+        let o = world.runas(&args, &[]);
+        assert!(o.status.success(), "{server:?}: {}", stderr(&o));
+        let mask = stdout(&o).trim().trim_start_matches("SigIgn:").trim().to_string();
+        let ignored = u64::from_str_radix(&mask, 16).unwrap();
+        assert_eq!(ignored & 1 << (libc::SIGPIPE - 1), 0, "{server:?}: SigIgn {mask}");
+    }
+}
+
 #[test]
 fn exec_passes_arguments_and_output_through_untouched() {
     let world = warm_world(CONFIG);

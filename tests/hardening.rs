@@ -428,3 +428,54 @@ fn runas_keeps_no_core_file_and_exec_gives_back_the_users_limit() {
     drop(held);
     assert_eq!(core_line(&limits), "0", "{limits}");
 }
+
+/// Started with standard input, output and error closed (`runas env -v prod >&- 2>&- <&-`),
+/// runas must not let the files it opens take their numbers: what it means for stdout or
+/// stderr (the exports, the `-v` lines) would be written into whatever got descriptor 1 or 2,
+/// such as a cache entry or its lock, or fail and end the run.
+#[test]
+fn closed_standard_streams_never_send_output_into_runas_files() {
+    let moto = moto();
+    let sandbox = Sandbox::new(&moto.endpoint(), CONFIG, CREDENTIALS);
+    let mut cold = sandbox.command();
+    cold.args(["env", "-v", "--shell", "bash", "prod", "-o", MFA_CODE]);
+    // SAFETY: close is async-signal-safe.
+    unsafe {
+        cold.pre_exec(|| {
+            for fd in 0..3 {
+                libc::close(fd);
+            }
+            Ok(())
+        });
+    }
+    let status = cold.status().unwrap();
+    assert!(status.success(), "{status:?}");
+    let files: Vec<_> = fs::read_dir(sandbox.cache_dir())
+        .unwrap()
+        .filter_map(|e| Some(e.ok()?.path()))
+        .collect();
+    assert!(
+        files.len() >= 4,
+        "a session and a role entry, each with its lock: {files:?}"
+    );
+    for file in &files {
+        let text = fs::read_to_string(file).unwrap();
+        assert!(!text.contains("export"), "{}: {text}", file.display());
+        if file.extension().is_some_and(|e| e == "json") {
+            serde_json::from_str::<serde_json::Value>(&text)
+                .unwrap_or_else(|e| panic!("{}: {e}: {text}", file.display()));
+        }
+    }
+    assert_eq!(fs::read_to_string(sandbox.config_path()).unwrap(), CONFIG);
+    assert_eq!(
+        fs::read_to_string(sandbox.credentials_path()).unwrap(),
+        CREDENTIALS
+    );
+    let warm = sandbox.run(&["env", "--shell", "bash", "prod", "--no-prompt"], &[]);
+    assert!(warm.status.success(), "{}", stderr(&warm));
+    assert!(
+        stdout(&warm).contains("export AWS_SESSION_TOKEN="),
+        "{}",
+        stdout(&warm)
+    );
+}
