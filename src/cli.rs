@@ -476,7 +476,8 @@ pub fn habit_hint_for_this_run() -> Option<String> {
     let names = std::cell::OnceCell::new();
     let is_profile = |word: &str| {
         let names: &Vec<String> = names.get_or_init(|| {
-            let env = crate::env::original(&crate::process_env());
+            let env = crate::process_env();
+            let env = crate::env::original(&env);
             let paths = crate::config::Paths::from_env(&env);
             crate::config::Files::load(&paths)
                 .map(|files| {

@@ -141,7 +141,8 @@ impl Session {
             provider::check_mfa_code(code, "your MFA device")?;
         }
         let (files, resolved) = resolve_in_files(args.profile(), &args.overrides(), env)?;
-        let mut cache = Cache::from_env(&env::original(env), min_ttl);
+        let original = env::original(env).into_owned();
+        let mut cache = Cache::from_env(&original, min_ttl);
         if args.no_prompt {
             // Another runas may hold the lock while it waits for someone to type a code: a
             // run that may not ask (the prompt hook) must not wait for that.
@@ -159,7 +160,7 @@ impl Session {
             sts,
             mfa,
             process_chain: env.get(crate::sources::process::CHAIN_VAR).cloned(),
-            env: env::original(env),
+            env: original,
         })
     }
 
