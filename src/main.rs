@@ -1,65 +1,76 @@
 //! The `runas` binary: parse the command line, run, and turn the result into the exit status.
 //! This is the one place that exits; stdout is written once, at the end, and only on success.
 //!
-//! `main` is the C entry point (`#![no_main]`), not Rust's: the standard library's start-up
-//! finds the main thread's stack bounds by reading and parsing `/proc/self/maps` and sets up a
-//! stack-overflow handler, a tenth of a warm `runas env`'s instructions, for a message on a
-//! stack overflow runas has no deep recursion to cause (the kernel's guard gap still stops
-//! one). What else that start-up does and runas relies on is done here: the three standard
-//! streams kept open and SIGPIPE ignored. The arguments and the environment come from glibc
-//! as before, and `std::process::exit` still flushes stdout.
-// Under `cargo test` the test harness brings its own `main`.
-#![cfg_attr(not(test), no_main)]
+//! On Linux with glibc, `main` is the C entry point (`#![no_main]`), not Rust's: the standard
+//! library's start-up finds the main thread's stack bounds by reading and parsing
+//! `/proc/self/maps` and sets up a stack-overflow handler, a tenth of a warm `runas env`'s
+//! instructions, for a message on a stack overflow runas has no deep recursion to cause (the
+//! kernel's guard gap still stops one). What else that start-up does and runas relies on is
+//! done in `c_start`: the three standard streams kept open and SIGPIPE ignored. glibc hands the
+//! standard library the arguments without it (through `.init_array`), and
+//! `std::process::exit` still flushes stdout. Elsewhere (musl, macOS) the arguments come from
+//! that start-up, so it runs as usual.
+// Under `cargo test` the test harness brings its own `main`, and the binary's code, tested end
+// to end in tests/, goes unused.
+#![cfg_attr(all(not(test), target_os = "linux", target_env = "gnu"), no_main)]
+#![cfg_attr(test, allow(dead_code, unused_imports))]
 
 use clap::Parser;
 use clap::error::ErrorKind;
 use runas::Outcome;
 use runas::cli::Cli;
-use std::ffi::{OsStr, c_int};
+use std::ffi::OsStr;
 use std::io::Write;
 
-#[cfg(not(test))]
-#[unsafe(no_mangle)]
-extern "C" fn main(_argc: c_int, _argv: *const *const std::ffi::c_char) -> c_int {
-    start()
-}
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+mod c_start {
+    use std::ffi::{c_char, c_int};
 
-#[cfg_attr(test, allow(dead_code))]
-fn start() -> c_int {
-    keep_standard_streams_open();
-    // SAFETY: setting a signal's disposition to "ignore" before any other thread exists.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
-    }
-    c_int::from(run())
-}
-
-/// Opens `/dev/null` on each of descriptors 0, 1 and 2 that is closed, as the standard
-/// library's start-up does: otherwise the next file runas opens (a cache entry, its lock) takes
-/// that number, and what is meant for stdout or stderr is written into it. Aborts if
-/// `/dev/null` cannot be opened, as that start-up does.
-fn keep_standard_streams_open() {
-    for fd in 0..3 {
-        // SAFETY: F_GETFD on a descriptor number, and open of a constant path; the lowest free
-        // descriptor is the one just found closed, since the lower ones are open.
+    #[cfg(not(test))]
+    #[unsafe(no_mangle)]
+    extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
+        keep_standard_streams_open();
+        // SAFETY: setting a signal's disposition to "ignore" before any other thread exists.
         unsafe {
-            if libc::fcntl(fd, libc::F_GETFD) == -1
-                && std::io::Error::last_os_error().raw_os_error() == Some(libc::EBADF)
-                && libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) != fd
-            {
-                libc::abort();
+            libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+        }
+        c_int::from(super::run())
+    }
+
+    /// Opens `/dev/null` on each of descriptors 0, 1 and 2 that is closed, as the standard
+    /// library's start-up does: otherwise the next file runas opens (a cache entry, its lock)
+    /// takes that number, and what is meant for stdout or stderr is written into it. Aborts if
+    /// `/dev/null` cannot be opened, as that start-up does.
+    #[cfg_attr(test, allow(dead_code))]
+    fn keep_standard_streams_open() {
+        for fd in 0..3 {
+            // SAFETY: F_GETFD on a descriptor number, and open of a constant path; the lowest
+            // free descriptor is the one just found closed, since the lower ones are open.
+            unsafe {
+                if libc::fcntl(fd, libc::F_GETFD) == -1
+                    && std::io::Error::last_os_error().raw_os_error() == Some(libc::EBADF)
+                    && libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) != fd
+                {
+                    libc::abort();
+                }
             }
         }
     }
+
+    /// C's `pow`, here so that the linker finds it in the binary and leaves libm.so.6 out: it
+    /// is the only libm function the dependencies call (the AWS SDK's adaptive retry mode,
+    /// which runas does not use), and loading a shared library for it cost every start 9 page
+    /// faults and about 0.16 ms. The `libm` crate is a port of musl's libm, the one musl-based
+    /// systems use.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn pow(x: f64, y: f64) -> f64 {
+        libm::pow(x, y)
+    }
 }
 
-/// C's `pow`, here so that the linker finds it in the binary and leaves libm.so.6 out: it is the
-/// only libm function the dependencies call (the AWS SDK's adaptive retry mode, which runas
-/// does not use), and loading a shared library for it cost every start 9 page faults and
-/// about 0.16 ms. The `libm` crate is a port of musl's libm, the one musl-based systems use.
-#[unsafe(no_mangle)]
-pub extern "C" fn pow(x: f64, y: f64) -> f64 {
-    libm::pow(x, y)
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn main() -> std::process::ExitCode {
+    std::process::ExitCode::from(run())
 }
 
 /// What `main` does, as the exit status.
