@@ -34,14 +34,18 @@ impl CredentialArgs {
 /// AWSRUNAS_PROFILE names p. Its settings resolve against the shell as it was before runas
 /// switched it, so the region runas set for one profile does not stick to the next.
 pub(crate) fn resolve(profile: Option<&str>, overrides: &Overrides, env: &EnvMap) -> Result<Resolved> {
-    resolve_in_files(profile, overrides, env).map(|(_, resolved)| resolved)
+    resolve_in_files(profile, overrides, env, &env::original(env)).map(|(_, resolved)| resolved)
 }
 
-/// `resolve`, with the files it read.
-fn resolve_in_files(profile: Option<&str>, overrides: &Overrides, env: &EnvMap) -> Result<(Files, Resolved)> {
-    let original = env::original(env);
-    let requested = config::requested_profile_or_keys(profile, env, &original)?;
-    let paths = Paths::from_env(&original);
+/// `resolve`, with the files it read; `original` is `env::original(env)`.
+fn resolve_in_files(
+    profile: Option<&str>,
+    overrides: &Overrides,
+    env: &EnvMap,
+    original: &EnvMap,
+) -> Result<(Files, Resolved)> {
+    let requested = config::requested_profile_or_keys(profile, env, original)?;
+    let paths = Paths::from_env(original);
     let named = |path: &std::path::Path| {
         let var = paths.named.iter().find(|(_, p)| p == path).map(|(var, _)| *var);
         format!("{} ({})", path.display(), var.unwrap_or("the default"))
@@ -53,7 +57,7 @@ fn resolve_in_files(profile: Option<&str>, overrides: &Overrides, env: &EnvMap) 
     );
     crate::verbose::say!("profile {requested:?}, from {}", profile_reason(profile, env));
     let files = Files::load(&paths)?;
-    let resolved = config::resolve(&files, &original, overrides, &requested)?;
+    let resolved = config::resolve(&files, original, overrides, &requested)?;
     for warning in &resolved.warnings {
         crate::warn(warning);
     }
@@ -140,8 +144,8 @@ impl Session {
         if let Some(code) = &given_code {
             provider::check_mfa_code(code, "your MFA device")?;
         }
-        let (files, resolved) = resolve_in_files(args.profile(), &args.overrides(), env)?;
         let original = env::original(env).into_owned();
+        let (files, resolved) = resolve_in_files(args.profile(), &args.overrides(), env, &original)?;
         let mut cache = Cache::from_env(&original, min_ttl);
         if args.no_prompt {
             // Another runas may hold the lock while it waits for someone to type a code: a
