@@ -41,7 +41,6 @@ mod c_start {
     /// library's start-up does: otherwise the next file runas opens (a cache entry, its lock)
     /// takes that number, and what is meant for stdout or stderr is written into it. Aborts if
     /// `/dev/null` cannot be opened, as that start-up does.
-    #[cfg_attr(test, allow(dead_code))]
     fn keep_standard_streams_open() {
         for fd in 0..3 {
             // SAFETY: F_GETFD on a descriptor number, and open of a constant path; the lowest
