@@ -19,8 +19,19 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 
+    #[command(flatten)]
+    pub verbosity: Verbosity,
+}
+
+// `-v`, `--verbose`, which every command takes. The top level and each subcommand define it,
+// rather than the top level once with `global = true`: clap copies a global argument into every
+// subcommand (there are 19) at each start, about 48 KB of heap, 66 k instructions and 13 page
+// faults of a warm `runas env`, where a subcommand's own is built only when that subcommand
+// runs. `Cli::verbosity` adds the counts up, so `runas -v env -v` is `-vv` as before.
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct Verbosity {
     /// Say each decision on stderr (files, profile, cache, STS calls); -vv adds the SDK's own
-    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,
 }
 
@@ -51,25 +62,36 @@ pub enum Command {
     Cache {
         #[command(subcommand)]
         action: CacheAction,
+        #[command(flatten)]
+        verbosity: Verbosity,
     },
     /// Print the shell hook for the rc file: eval "$(runas init bash)"
     Init {
         /// bash, zsh, fish or pwsh (POSIX sh has no prompt hook)
         #[arg(value_enum)]
         shell: ShellKind,
+        #[command(flatten)]
+        verbosity: Verbosity,
     },
     /// Print tab completions for a shell
     Completions {
         #[arg(value_enum)]
         shell: CompletionShell,
+        #[command(flatten)]
+        verbosity: Verbosity,
     },
     /// Check files, profiles, the shell hook, the clock and the cache, and say how to fix each problem
-    Doctor,
+    Doctor {
+        #[command(flatten)]
+        verbosity: Verbosity,
+    },
     /// Serve PROFILE's credentials on a local endpoint that SDKs poll and that refreshes them
     /// before they expire, for long-running commands, IDEs and containers
     Serve {
         #[command(subcommand)]
         kind: ServeKind,
+        #[command(flatten)]
+        verbosity: Verbosity,
     },
     /// Open the AWS console signed in with PROFILE's credentials (or print the sign-in address)
     Console(ConsoleArgs),
@@ -107,6 +129,9 @@ pub struct UseArgs {
     /// Refused: `use` evaluates shell code; JSON is for `runas env --format json`.
     #[arg(short = 'O', long, alias = "output", hide = true, value_name = "FORMAT")]
     pub format: Option<String>,
+
+    #[command(flatten)]
+    pub verbosity: Verbosity,
 }
 
 // `runas off`: `runas unset` for the shell the hook runs in.
@@ -115,6 +140,9 @@ pub struct OffArgs {
     /// Set by the hook's `runas` function: the shell that evaluates the output.
     #[arg(long, value_enum, hide = true)]
     pub hook: Option<ShellKind>,
+
+    #[command(flatten)]
+    pub verbosity: Verbosity,
 }
 
 /// The shells `runas completions` writes for, with the names runas takes everywhere (`pwsh` as
@@ -145,6 +173,8 @@ pub enum CacheAction {
         /// Every entry of PROFILE's chain: its session and each role on the way
         #[arg(long, requires = "profile", conflicts_with = "session")]
         all: bool,
+        #[command(flatten)]
+        verbosity: Verbosity,
     },
     /// List the cached credentials: profile, kind, expiry (never a secret)
     #[command(visible_alias = "ls")]
@@ -152,6 +182,8 @@ pub enum CacheAction {
         /// Print JSON for tools
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        verbosity: Verbosity,
     },
 }
 
@@ -163,6 +195,9 @@ pub struct WhoamiArgs {
     /// Print JSON for tools
     #[arg(long)]
     pub json: bool,
+
+    #[command(flatten)]
+    pub verbosity: Verbosity,
 }
 
 // The flags that decide which credentials a command gets.
@@ -258,6 +293,9 @@ pub struct EnvArgs {
         default_value_t = OutputFormat::Shell
     )]
     pub format: OutputFormat,
+
+    #[command(flatten)]
+    pub verbosity: Verbosity,
 }
 
 // The endpoints `runas serve` offers.
@@ -266,7 +304,7 @@ pub enum ServeKind {
     /// The ECS container endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI), guarded by a token
     Ecs(ServeEcsArgs),
     /// EC2 instance metadata, IMDSv2 only (AWS_EC2_METADATA_SERVICE_ENDPOINT)
-    Imds(ServeArgs),
+    Imds(ServeImdsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -281,6 +319,15 @@ pub struct ServeArgs {
     /// Shell to write the exports for [default: the shell runas was started from]
     #[arg(long, value_enum)]
     pub shell: Option<ShellKind>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeImdsArgs {
+    #[command(flatten)]
+    pub serve: ServeArgs,
+
+    #[command(flatten)]
+    pub verbosity: Verbosity,
 }
 
 #[derive(Debug, Args)]
@@ -300,6 +347,9 @@ pub struct ServeEcsArgs {
     /// Also serve other profiles, at /credentials/PROFILE (never asking for an MFA code)
     #[arg(long)]
     pub allow_other_profiles: bool,
+
+    #[command(flatten)]
+    pub verbosity: Verbosity,
 }
 
 #[derive(Debug, Args)]
@@ -307,6 +357,9 @@ pub struct UnsetArgs {
     /// Shell to write for [default: the shell runas was started from; see README]
     #[arg(long, value_enum)]
     pub shell: Option<ShellKind>,
+
+    #[command(flatten)]
+    pub verbosity: Verbosity,
 }
 
 #[derive(Debug, Args)]
@@ -327,6 +380,9 @@ pub struct ExecArgs {
     /// The command and its arguments, after --
     #[arg(last = true, required = true, value_name = "COMMAND")]
     pub command: Vec<OsString>,
+
+    #[command(flatten)]
+    pub verbosity: Verbosity,
 }
 
 #[derive(Debug, Args)]
@@ -341,6 +397,9 @@ pub struct ListArgs {
     /// Print only the names, one a line, for scripts
     #[arg(short = 'n', long)]
     pub names: bool,
+
+    #[command(flatten)]
+    pub verbosity: Verbosity,
 }
 
 #[derive(Debug, Subcommand)]
@@ -353,6 +412,8 @@ pub enum ListWhat {
         /// Print JSON for tools
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        verbosity: Verbosity,
     },
     /// List the roles the IAM user whose keys PROFILE uses may assume, from its policies and
     /// its groups'
@@ -363,6 +424,8 @@ pub enum ListWhat {
         /// Print JSON for tools
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        verbosity: Verbosity,
     },
 }
 
@@ -399,6 +462,9 @@ pub struct ConsoleArgs {
         hide_env_values = true
     )]
     pub federation_url: Option<String>,
+
+    #[command(flatten)]
+    pub verbosity: Verbosity,
 }
 
 #[derive(Debug, Args)]
@@ -427,6 +493,9 @@ pub struct LoginArgs {
     /// Print the session and the token's expiry as JSON on stdout
     #[arg(long)]
     pub json: bool,
+
+    #[command(flatten)]
+    pub verbosity: Verbosity,
 }
 
 #[derive(Debug, Args)]
@@ -438,12 +507,62 @@ pub struct LogoutArgs {
     /// The [sso-session NAME] to sign out of, instead of a profile's
     #[arg(long, value_name = "NAME")]
     pub sso_session: Option<String>,
+
+    #[command(flatten)]
+    pub verbosity: Verbosity,
 }
 
 #[derive(Debug, Args)]
 pub struct ConfigArgs {
     #[command(flatten)]
     pub creds: CredentialArgs,
+
+    #[command(flatten)]
+    pub verbosity: Verbosity,
+}
+
+impl Cli {
+    /// How many times `-v` was given, before the subcommand and after it.
+    pub fn verbosity(&self) -> u8 {
+        let sub = match &self.command {
+            Command::Env(a) => a.verbosity,
+            Command::Unset(a) => a.verbosity,
+            Command::Exec(a) => a.verbosity,
+            Command::List(a) => match &a.what {
+                Some(ListWhat::Mfa { verbosity, .. } | ListWhat::Roles { verbosity, .. }) => Verbosity {
+                    verbose: verbosity.verbose.saturating_add(a.verbosity.verbose),
+                },
+                None => a.verbosity,
+            },
+            Command::Config(a) => a.verbosity,
+            Command::Whoami(a) => a.verbosity,
+            Command::Cache { action, verbosity } => {
+                let (CacheAction::Clear { verbosity: v, .. } | CacheAction::List { verbosity: v, .. }) =
+                    action;
+                Verbosity {
+                    verbose: v.verbose.saturating_add(verbosity.verbose),
+                }
+            }
+            Command::Init { verbosity, .. }
+            | Command::Completions { verbosity, .. }
+            | Command::Doctor { verbosity } => *verbosity,
+            Command::Serve { kind, verbosity } => {
+                let v = match kind {
+                    ServeKind::Ecs(a) => a.verbosity,
+                    ServeKind::Imds(a) => a.verbosity,
+                };
+                Verbosity {
+                    verbose: v.verbose.saturating_add(verbosity.verbose),
+                }
+            }
+            Command::Console(a) => a.verbosity,
+            Command::Login(a) => a.verbosity,
+            Command::Logout(a) => a.verbosity,
+            Command::Use(a) => a.verbosity,
+            Command::Off(a) => a.verbosity,
+        };
+        self.verbosity.verbose.saturating_add(sub.verbose)
+    }
 }
 
 impl Command {
@@ -459,7 +578,7 @@ impl Command {
             Command::Cache { .. } => "cache",
             Command::Init { .. } => "init",
             Command::Completions { .. } => "completions",
-            Command::Doctor => "doctor",
+            Command::Doctor { .. } => "doctor",
             Command::Serve { .. } => "serve",
             Command::Console(_) => "console",
             Command::Login(_) => "login",
@@ -600,6 +719,56 @@ mod tests {
     use super::*;
     use clap::CommandFactory;
 
+    /// `-v` is taken before the subcommand and after it, at every level, and the counts add up.
+    #[test]
+    fn verbose_counts_wherever_it_is_given() {
+        for (line, want) in [
+            ("runas env prod", 0),
+            ("runas -v env prod", 1),
+            ("runas env prod -v", 1),
+            ("runas -v env -v prod", 2),
+            ("runas env -vv prod", 2),
+            ("runas --verbose exec prod -v -- true -v", 2),
+            ("runas cache -v clear -v", 2),
+            ("runas cache list --verbose", 1),
+            ("runas list -v mfa -v", 2),
+            ("runas list -v", 1),
+            ("runas serve -v imds -v", 2),
+            ("runas serve ecs -vvv", 3),
+            ("runas doctor -v", 1),
+            ("runas init zsh -v", 1),
+            ("runas completions fish -v", 1),
+            ("runas -vv use --hook bash prod", 2),
+            ("runas off -v", 1),
+        ] {
+            let cli = Cli::try_parse_from(line.split(' ')).unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert_eq!(cli.verbosity(), want, "{line}");
+        }
+    }
+
+    /// Every command, at every level, has `-v` (each defines its own; see `Verbosity`).
+    #[test]
+    fn every_command_takes_verbose() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            // `help` and its tree take no flags.
+            if cmd.get_name() == "help" {
+                return;
+            }
+            let path = format!("{path} {}", cmd.get_name());
+            if !cmd.get_arguments().any(|a| a.get_short() == Some('v')) {
+                missing.push(path.clone());
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &path, missing);
+            }
+        }
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut missing = Vec::new();
+        walk(&cmd, "", &mut missing);
+        assert!(missing.is_empty(), "no -v: {missing:?}");
+    }
+
     #[test]
     fn aws_runas_spellings_of_the_output_format_parse() {
         for (args, want) in [
@@ -679,7 +848,8 @@ mod tests {
                 matches!(
                     cli.command,
                     Command::Completions {
-                        shell: CompletionShell::Powershell
+                        shell: CompletionShell::Powershell,
+                        ..
                     }
                 ),
                 "{name}"

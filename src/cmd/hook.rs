@@ -53,6 +53,7 @@ pub(crate) fn run_use(args: &UseArgs, env: &EnvMap) -> Result<String> {
                 no_browser: false,
                 force: true,
                 json: false,
+                verbosity: args.verbosity,
             };
             super::login::login(&login, env)?;
             credentials(&args.creds, env, window)?

@@ -11,10 +11,10 @@ use crate::sts::{Iam, MfaDevice, Sts};
 use crate::{EnvMap, Error, Result};
 
 pub(crate) fn run(args: &ListArgs, env: &EnvMap) -> Result<String> {
-    if let Some(ListWhat::Mfa { creds, json }) = &args.what {
+    if let Some(ListWhat::Mfa { creds, json, .. }) = &args.what {
         return list_mfa(creds, *json || args.json, env);
     }
-    if let Some(ListWhat::Roles { creds, json }) = &args.what {
+    if let Some(ListWhat::Roles { creds, json, .. }) = &args.what {
         return list_roles(creds, *json || args.json, env);
     }
     let paths = Paths::from_env(&env::original(env));

@@ -77,7 +77,7 @@ pub enum Outcome {
 
 /// Run one command; the returned text is for stdout.
 pub fn run(cli: Cli, env: EnvMap) -> Result<Outcome> {
-    crate::verbose::set_level(cli.verbose);
+    crate::verbose::set_level(cli.verbosity());
     let command = cli.command.name();
     run_command(cli, &env).map_err(|e| match e {
         crate::Error::NoProfile { .. } => crate::Error::NoProfile { command },
@@ -93,15 +93,16 @@ fn run_command(cli: Cli, env: &EnvMap) -> Result<Outcome> {
         Command::Unset(args) => unset::run(args.shell, env),
         Command::Exec(args) => return exec::run(&args, env).map(Outcome::Exit),
         Command::Whoami(args) => whoami::run(&args, env),
-        Command::Cache { action } => match action {
+        Command::Cache { action, .. } => match action {
             CacheAction::Clear {
                 profile,
                 session,
                 all,
+                ..
             } => cache::clear(profile.as_deref(), cache::Also { session, all }, env),
-            CacheAction::List { json } => cache::list(json, env),
+            CacheAction::List { json, .. } => cache::list(json, env),
         },
-        Command::Doctor => {
+        Command::Doctor { .. } => {
             let findings = doctor::check(env, &|settings| AwsSts::new(settings.clone()).server_date());
             let report = doctor::report(&findings);
             if doctor::has_problem(&findings) {
@@ -109,12 +110,12 @@ fn run_command(cli: Cli, env: &EnvMap) -> Result<Outcome> {
             }
             Ok(report)
         }
-        Command::Serve { kind } => return serve::run(&kind, env).map(Outcome::Exit),
+        Command::Serve { kind, .. } => return serve::run(&kind, env).map(Outcome::Exit),
         Command::Console(args) => console::run(&args, env),
         Command::Login(args) => login::login(&args, env),
         Command::Logout(args) => login::logout(&args, env),
-        Command::Init { shell } => init::script(shell),
-        Command::Completions { shell } => Ok(init::completions(shell)),
+        Command::Init { shell, .. } => init::script(shell),
+        Command::Completions { shell, .. } => Ok(init::completions(shell)),
         Command::Use(args) => hook::run_use(&args, env),
         Command::Off(args) => hook::off(&args, env),
     };

@@ -104,7 +104,7 @@ impl Served {
 pub(crate) fn run(kind: &ServeKind, env: &EnvMap) -> Result<u8> {
     let common = match kind {
         ServeKind::Ecs(args) => &args.serve,
-        ServeKind::Imds(args) => args,
+        ServeKind::Imds(args) => &args.serve,
     };
     // Which shell reads the exports is settled first: a run that cannot tell asks for nothing.
     let shell = shell::detect::pick(common.shell)?;

@@ -13,6 +13,7 @@ pub(crate) fn run(args: &WhoamiArgs, env: &EnvMap) -> Result<String> {
     let args = &WhoamiArgs {
         creds: creds_args,
         json: args.json,
+        verbosity: args.verbosity,
     };
     let session = Session::open(&args.creds, env, cache::refresh_window(env)?)?;
     // Long-term keys answer GetCallerIdentity themselves: no session token, so no MFA code.
