@@ -1,4 +1,6 @@
-//! Lays out the functions a warm `runas env` runs next to each other in the release binary.
+//! Two link settings for the binary: on Linux, a version script that exports no symbols
+//! (`build/exports.map` says why); and in release builds, the functions a warm `runas env` runs
+//! laid out next to each other.
 //!
 //! A warm `runas env` runs about 400 of the binary's functions, spread over most of its 4 MB of
 //! code, and each 64 KiB stretch of code it touches costs a page fault. `build/hot-symbols.txt`
@@ -16,6 +18,7 @@ use std::env;
 use std::path::{Path, PathBuf};
 
 fn main() {
+    exports();
     let list = "build/hot-symbols.txt";
     println!("cargo:rerun-if-changed={list}");
     println!("cargo:rerun-if-changed=build.rs");
@@ -55,4 +58,18 @@ fn has_rust_lld(target: &str) -> bool {
         .join(target)
         .join("bin/gcc-ld/ld.lld")
         .is_file()
+}
+
+/// On Linux, links the binary with `build/exports.map`, a version script that exports nothing
+/// (GNU ld and lld both take it): see the file.
+fn exports() {
+    let map = "build/exports.map";
+    println!("cargo:rerun-if-changed={map}");
+    if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        let path = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap_or_default()).join(map);
+        println!(
+            "cargo:rustc-link-arg-bins=-Wl,--version-script={}",
+            path.display()
+        );
+    }
 }

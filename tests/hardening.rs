@@ -479,3 +479,26 @@ fn closed_standard_streams_never_send_output_into_runas_files() {
         stdout(&warm)
     );
 }
+
+/// The binary exports no symbols of its own. The linker would otherwise export each function
+/// runas defines that a library on the link line defines too (C's `pow`, and in release builds
+/// the unwinder's entry points), and a library loaded later, by glibc or an NSS module, would
+/// call runas's definitions instead of its own.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_binary_exports_no_symbols() {
+    let out = std::process::Command::new("readelf")
+        .args(["--dyn-syms", "--wide", env!("CARGO_BIN_EXE_runas")])
+        .output()
+        .expect("readelf (binutils, which linking needs anyway)");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let imports = text.lines().filter(|l| l.contains(" UND ")).count();
+    assert!(imports > 10, "readelf listed the imports from libc: {text}");
+    let defined: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains(" FUNC ") || l.contains(" OBJECT "))
+        .filter(|l| !l.contains(" UND "))
+        .collect();
+    assert!(defined.is_empty(), "exported: {defined:#?}");
+}
