@@ -524,44 +524,41 @@ pub struct ConfigArgs {
 impl Cli {
     /// How many times `-v` was given, before the subcommand and after it.
     pub fn verbosity(&self) -> u8 {
-        let sub = match &self.command {
-            Command::Env(a) => a.verbosity,
-            Command::Unset(a) => a.verbosity,
-            Command::Exec(a) => a.verbosity,
-            Command::List(a) => match &a.what {
-                Some(ListWhat::Mfa { verbosity, .. } | ListWhat::Roles { verbosity, .. }) => Verbosity {
-                    verbose: verbosity.verbose.saturating_add(a.verbosity.verbose),
-                },
-                None => a.verbosity,
-            },
-            Command::Config(a) => a.verbosity,
-            Command::Whoami(a) => a.verbosity,
+        // The command's own count, and its subcommand's where it has one.
+        let (own, nested) = match &self.command {
+            Command::Env(a) => (a.verbosity, None),
+            Command::Unset(a) => (a.verbosity, None),
+            Command::Exec(a) => (a.verbosity, None),
+            Command::List(a) => (
+                a.verbosity,
+                a.what
+                    .as_ref()
+                    .map(|(ListWhat::Mfa { verbosity, .. } | ListWhat::Roles { verbosity, .. })| *verbosity),
+            ),
+            Command::Config(a) => (a.verbosity, None),
+            Command::Whoami(a) => (a.verbosity, None),
             Command::Cache { action, verbosity } => {
                 let (CacheAction::Clear { verbosity: v, .. } | CacheAction::List { verbosity: v, .. }) =
                     action;
-                Verbosity {
-                    verbose: v.verbose.saturating_add(verbosity.verbose),
-                }
+                (*verbosity, Some(*v))
             }
             Command::Init { verbosity, .. }
             | Command::Completions { verbosity, .. }
-            | Command::Doctor { verbosity } => *verbosity,
-            Command::Serve { kind, verbosity } => {
-                let v = match kind {
-                    ServeKind::Ecs(a) => a.verbosity,
-                    ServeKind::Imds(a) => a.verbosity,
-                };
-                Verbosity {
-                    verbose: v.verbose.saturating_add(verbosity.verbose),
-                }
-            }
-            Command::Console(a) => a.verbosity,
-            Command::Login(a) => a.verbosity,
-            Command::Logout(a) => a.verbosity,
-            Command::Use(a) => a.verbosity,
-            Command::Off(a) => a.verbosity,
+            | Command::Doctor { verbosity } => (*verbosity, None),
+            Command::Serve { kind, verbosity } => match kind {
+                ServeKind::Ecs(a) => (*verbosity, Some(a.verbosity)),
+                ServeKind::Imds(a) => (*verbosity, Some(a.verbosity)),
+            },
+            Command::Console(a) => (a.verbosity, None),
+            Command::Login(a) => (a.verbosity, None),
+            Command::Logout(a) => (a.verbosity, None),
+            Command::Use(a) => (a.verbosity, None),
+            Command::Off(a) => (a.verbosity, None),
         };
-        self.verbosity.verbose.saturating_add(sub.verbose)
+        [Some(self.verbosity), Some(own), nested]
+            .into_iter()
+            .flatten()
+            .fold(0, |sum, v| sum.saturating_add(v.verbose))
     }
 }
 
