@@ -288,8 +288,15 @@ fn fish_keeps_the_fish_prompt_handlers_and_the_status() {
     );
 }
 
-/// A hooked shell whose role credentials last 15 minutes, with the refresh window `window`
-/// (899s: due a second after the switch).
+/// The window that makes credentials of 15 minutes due three seconds after they were issued.
+/// Not one second: a shell's clock may run ahead (fish reads its clock from the uptime, up to a
+/// second ahead, and `clock_ahead` adds one), and a refresh in the same second as the switch
+/// gets credentials with the switch's expiry. The hook tries once per expiry, so that refresh
+/// would be the last one, and a test that then takes the lock or clears the cache would wait
+/// for a refresh that never comes.
+const DUE_SOON: &str = "897s";
+
+/// A hooked shell whose role credentials last 15 minutes, with the refresh window `window`.
 fn short_lived(shell: &'static Shell, sb: &Sandbox, window: &str) -> Session {
     Session::start(
         shell,
@@ -297,6 +304,20 @@ fn short_lived(shell: &'static Shell, sb: &Sandbox, window: &str) -> Session {
         &init(shell),
         &[("RUNAS_MIN_TTL", window), ("CREDENTIALS_DURATION", "15m")],
     )
+}
+
+/// Puts the shell's clock `secs` ahead of the system's, by redefining the hook's time function:
+/// the tests that wait for a refresh run with the shell's clock at its worst.
+fn clock_ahead(s: &Session, secs: u32) {
+    let ahead = match s.shell.dialect {
+        Dialect::Fish => {
+            format!("function _runas_time_left; math $AWSRUNAS_EXPIRES - (_runas_now) - {secs}; end")
+        }
+        _ => format!(
+            "function _runas_time_left {{ _runas_left=$((AWSRUNAS_EXPIRES - EPOCHSECONDS - {secs})); }}"
+        ),
+    };
+    assert_eq!(s.run(&ahead), "0");
 }
 
 /// `runas use prod` with a code; returns the key and expiry the switch itself set, kept on the
@@ -313,12 +334,13 @@ fn use_prod(s: &Session) -> (String, String) {
     (key, s.get("e0"))
 }
 
-/// Credentials of 900 s with a window of 899 s are due a second after the switch: the next
+/// Credentials of 900 s with a window of 897 s are due three seconds after the switch: the next
 /// prompt after that gets new ones from STS (the cached session token: no MFA code).
 fn refreshes_credentials_near_expiry_at_the_next_prompt(shell: &'static Shell) {
     let moto = Moto::start();
     let sb = sandbox(&moto);
-    let s = short_lived(shell, &sb, "899s");
+    let s = short_lived(shell, &sb, DUE_SOON);
+    clock_ahead(&s, 1);
     let (key, expires) = use_prod(&s);
     let start = Instant::now();
     loop {
@@ -337,11 +359,9 @@ fn refreshes_credentials_near_expiry_at_the_next_prompt(shell: &'static Shell) {
     }
     // GetSessionToken and AssumeRole for the switch, then AssumeRole for the refresh.
     assert!(moto.sts_requests() >= 3, "the refresh called STS: {}", moto.log());
-    // The new credentials' expiry, never an earlier one. It may be the same second: fish's
-    // clock is read from the uptime and may run up to a second ahead, so the first prompt can
-    // find the credentials due, and STS then gives 900 s from the same second as the switch.
+    // The new credentials' expiry, later than the switch's.
     let now: u64 = s.get("AWSRUNAS_EXPIRES").parse().unwrap();
-    assert!(now >= expires.parse::<u64>().unwrap(), "{now} < {expires}");
+    assert!(now > expires.parse::<u64>().unwrap(), "{now} <= {expires}");
     assert_eq!(s.get("AWSRUNAS_PROFILE"), "prod");
     assert!(
         !s.term.screen().contains("was not refreshed"),
@@ -374,12 +394,8 @@ fn a_shell_clock_ahead_of_runas_still_refreshes(shell: &'static Shell) {
     let moto = Moto::start();
     let sb = sandbox(&moto);
     let s = short_lived(shell, &sb, "880s");
-    let ahead = match shell.dialect {
-        Dialect::Fish => "function _runas_time_left; math $AWSRUNAS_EXPIRES - (_runas_now) - 30; end",
-        _ => "function _runas_time_left { _runas_left=$((AWSRUNAS_EXPIRES - EPOCHSECONDS - 30)); }",
-    };
     let (key, _) = use_prod(&s);
-    assert_eq!(s.run(ahead), "0");
+    clock_ahead(&s, 30);
     let start = Instant::now();
     while s.get("AWS_ACCESS_KEY_ID") == key {
         assert!(
@@ -417,7 +433,8 @@ fn fish_a_shell_clock_ahead_of_runas_still_refreshes() {
 fn a_refresh_that_needs_mfa_says_so_once_and_changes_nothing(shell: &'static Shell) {
     let moto = Moto::start();
     let sb = sandbox(&moto);
-    let s = short_lived(shell, &sb, "899s");
+    let s = short_lived(shell, &sb, DUE_SOON);
+    clock_ahead(&s, 1);
     use_prod(&s);
     assert_eq!(s.run("runas cache clear"), "0");
     let key = s.get("AWS_ACCESS_KEY_ID");
@@ -823,7 +840,8 @@ fn fish_shows_the_profile_name_literally_in_the_prompt() {
 fn a_refresh_does_not_wait_long_for_another_runas(shell: &'static Shell) {
     let moto = Moto::start();
     let sb = sandbox(&moto);
-    let s = short_lived(shell, &sb, "899s");
+    let s = short_lived(shell, &sb, DUE_SOON);
+    clock_ahead(&s, 1);
     use_prod(&s);
     // Hold every lock of the cache, as a runas waiting at the MFA prompt holds its key's.
     let held: Vec<std::fs::File> = std::fs::read_dir(sb.cache_dir())
