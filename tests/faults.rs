@@ -213,6 +213,12 @@ fn a_500_then_a_200_is_retried_and_the_new_role_is_cached() {
         "ASIASTUBROLETWO00000"
     );
     assert_eq!(stub.hits(), 4, "the 500 was retried once");
+    let attempts: Vec<u32> = stub
+        .requests()
+        .iter()
+        .map(|raw| common::proxy::Request::parse(raw).attempt)
+        .collect();
+    assert_eq!(attempts, [1, 1, 1, 2], "the SDK's retry says it is one");
     let now = snapshot(&sandbox);
     let changed: Vec<&String> = now.keys().filter(|k| now[*k] != cached[*k]).collect();
     assert_eq!(changed.len(), 1, "only the role entry was rewritten");

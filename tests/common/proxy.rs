@@ -22,18 +22,30 @@ pub struct Request {
     pub params: BTreeMap<String, String>,
     /// The `X-Amz-Security-Token` it was signed with: which session credentials made the call.
     pub security_token: Option<String>,
+    /// Which attempt of its call this is, from the SDK's `amz-sdk-request: attempt=N; max=M`
+    /// (1 when the header is missing): the SDK's own retries are the attempts after the first.
+    pub attempt: u32,
 }
 
 impl Request {
     /// Parses a raw HTTP request (head and form body).
     pub fn parse(raw: &str) -> Request {
         let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((raw, ""));
-        let security_token = head.lines().find_map(|line| {
-            let (name, value) = line.split_once(':')?;
-            name.trim()
-                .eq_ignore_ascii_case("x-amz-security-token")
-                .then(|| value.trim().to_string())
-        });
+        let header = |wanted: &str| {
+            head.lines().find_map(|line| {
+                let (name, value) = line.split_once(':')?;
+                name.trim()
+                    .eq_ignore_ascii_case(wanted)
+                    .then(|| value.trim().to_string())
+            })
+        };
+        let security_token = header("x-amz-security-token");
+        let attempt = header("amz-sdk-request")
+            .and_then(|v| {
+                v.split(';')
+                    .find_map(|part| part.trim().strip_prefix("attempt=")?.parse().ok())
+            })
+            .unwrap_or(1);
         let params = body
             .split('&')
             .filter(|pair| !pair.is_empty())
@@ -45,6 +57,7 @@ impl Request {
         Request {
             params,
             security_token,
+            attempt,
         }
     }
 
